@@ -1,0 +1,236 @@
+//! Includes: read the entry file, splice every included file's items in place.
+//!
+//! Paths are relative to the including file; absolute paths, paths that leave the root,
+//! missing or unreadable files, cycles and headers in included files are diagnostics at the
+//! path string. The entry file's own I/O problems are a [`LoadError`] (exit code 2).
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use crate::ast::{File, Item, Str};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::SourceMap;
+use crate::syntax;
+
+/// How deep includes may nest.
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// The entry file could not be read.
+#[derive(Debug)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot read `{}`: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads a file as UTF-8, describing failures in plain words.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ if path.is_dir() => "it is a folder, not a file".to_string(),
+        _ => e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "it is not valid UTF-8 text (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The merged items of an entry file and its includes.
+pub struct Expanded {
+    pub items: Vec<Item>,
+    /// The entry file as parsed (for its header and first statement).
+    pub entry: File,
+    pub syntax_errors: bool,
+}
+
+/// The root that bounds includes: `--root`, else the current directory when the entry file
+/// lies inside it, else the entry file's own directory.
+pub fn default_root(entry: &Path, root: Option<&Path>) -> PathBuf {
+    if let Some(root) = root {
+        return std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let entry_dir = std::fs::canonicalize(entry)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    match entry_dir {
+        Some(dir) if !dir.starts_with(&cwd) => dir,
+        _ => cwd,
+    }
+}
+
+/// Loads `path` and everything it includes.
+pub fn expand(
+    path: &Path,
+    root: &Path,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Expanded, LoadError> {
+    let text = read_text(path).map_err(|reason| LoadError {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    let id = sources.add(path.to_path_buf(), text);
+    let parsed = syntax::parse(id, &sources.file(id).text);
+    let mut syntax_errors = parsed.has_syntax_errors();
+    diagnostics.extend(parsed.diagnostics);
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut stack = vec![canonical];
+    let mut items = Vec::new();
+    let mut ctx = Context {
+        root,
+        sources,
+        diagnostics,
+        syntax_errors: &mut syntax_errors,
+    };
+    ctx.splice(&parsed.file.items, path, &mut stack, &mut items);
+    Ok(Expanded {
+        items,
+        entry: parsed.file,
+        syntax_errors,
+    })
+}
+
+struct Context<'a> {
+    root: &'a Path,
+    sources: &'a mut SourceMap,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    syntax_errors: &'a mut bool,
+}
+
+impl Context<'_> {
+    fn splice(
+        &mut self,
+        items: &[Item],
+        from: &Path,
+        stack: &mut Vec<PathBuf>,
+        out: &mut Vec<Item>,
+    ) {
+        for item in items {
+            match item {
+                Item::Include { path, .. } => self.include(path, from, stack, out),
+                other => out.push(other.clone()),
+            }
+        }
+    }
+
+    fn include(&mut self, path: &Str, from: &Path, stack: &mut Vec<PathBuf>, out: &mut Vec<Item>) {
+        let written = path.plain();
+        let fail = |code, message: String, help: &str| {
+            Diagnostic::new(code, path.span, message)
+                .label("this include")
+                .help(help)
+        };
+        if Path::new(&written).is_absolute() || written.starts_with('/') {
+            self.diagnostics.push(fail(
+                Code::IncludeAbsolute,
+                format!("include paths must be relative, but `{written}` is absolute"),
+                "write the path relative to this file, such as `library/rubric.scenario`",
+            ));
+            return;
+        }
+        let shown = normalize(&from.parent().unwrap_or(Path::new("")).join(&written));
+        let Ok(canonical) = std::fs::canonicalize(&shown) else {
+            self.diagnostics.push(fail(
+                Code::IncludeMissing,
+                format!("cannot include `{written}`: no such file"),
+                "the path is relative to the file that includes it",
+            ));
+            return;
+        };
+        if !canonical.starts_with(self.root) {
+            self.diagnostics.push(fail(
+                Code::IncludeOutsideRoot,
+                format!(
+                    "`{written}` lies outside the root folder `{}`",
+                    self.root.display()
+                ),
+                "keep included files inside the course folder, or widen it with `--root DIR`",
+            ));
+            return;
+        }
+        if stack.contains(&canonical) {
+            let chain: Vec<String> = stack
+                .iter()
+                .chain(std::iter::once(&canonical))
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            self.diagnostics.push(fail(
+                Code::IncludeCycle,
+                format!("include cycle: {}", chain.join(" → ")),
+                "remove one of the includes so that no file includes itself",
+            ));
+            return;
+        }
+        if stack.len() > MAX_INCLUDE_DEPTH {
+            self.diagnostics.push(fail(
+                Code::IncludeCycle,
+                format!("includes nest more than {MAX_INCLUDE_DEPTH} files deep"),
+                "include the files you need from fewer levels",
+            ));
+            return;
+        }
+        let text = match read_text(&canonical) {
+            Ok(text) => text,
+            Err(reason) => {
+                self.diagnostics.push(fail(
+                    Code::IncludeMissing,
+                    format!("cannot include `{written}`: {reason}"),
+                    "check the file",
+                ));
+                return;
+            }
+        };
+        let id = self.sources.add(shown.clone(), text);
+        let parsed = syntax::parse(id, &self.sources.file(id).text);
+        *self.syntax_errors |= parsed.has_syntax_errors();
+        self.diagnostics.extend(parsed.diagnostics);
+        if let Some((_, _, header)) = parsed.file.header() {
+            self.diagnostics.push(
+                fail(
+                    Code::IncludeHeader,
+                    format!("`{written}` has a `scenario` header, so it cannot be included"),
+                    "only library files (without `scenario`) can be included; remove its header",
+                )
+                .note(header, "its header"),
+            );
+            return;
+        }
+        stack.push(canonical);
+        self.splice(&parsed.file.items, &shown, stack, out);
+        stack.pop();
+    }
+}
+
+/// Removes `.` and resolvable `..` components without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last_is_parent = matches!(out.components().next_back(), Some(Component::ParentDir));
+                if last_is_parent || !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

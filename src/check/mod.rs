@@ -1,0 +1,97 @@
+//! Check: parsed files → a resolved [`Scenario`] and every diagnostic.
+//!
+//! Consumes the entry file and its includes (see `includes`), resolves names (`resolve`) and
+//! runs the flow checks that need no state exploration (`flow`). The explorer adds
+//! state-based diagnostics on top of a [`Checked`] result.
+
+mod flow;
+mod includes;
+mod names;
+mod resolve;
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::scenario::Scenario;
+use crate::source::SourceMap;
+
+pub use includes::{default_root, read_text, LoadError, MAX_INCLUDE_DEPTH};
+
+/// The outcome of checking one entry file.
+#[derive(Debug)]
+pub struct Checked {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Present when the file is playable and has no errors.
+    pub scenario: Option<Scenario>,
+    /// The file has no `scenario` header: it can only be included.
+    pub library: bool,
+}
+
+impl Checked {
+    #[must_use]
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count()
+    }
+
+    #[must_use]
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Loads and checks `path`, with includes bounded by `root` (see [`default_root`]).
+///
+/// # Errors
+/// When the entry file itself cannot be read or is not UTF-8.
+pub fn check_file(path: &Path, root: Option<&Path>) -> Result<Checked, LoadError> {
+    let root = default_root(path, root);
+    let mut sources = SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let expanded = includes::expand(path, &root, &mut sources, &mut diagnostics)?;
+    let header = expanded.entry.header();
+    let library = header.is_none();
+    let mut scenario = None;
+    if !expanded.syntax_errors {
+        let mut resolver = resolve::Resolver::new(&sources, library);
+        if let (Some((_, _, span)), Some(first)) = (header, expanded.entry.first_statement) {
+            if span != first {
+                resolver.diagnostics.push(
+                    Diagnostic::new(
+                        crate::diagnostic::Code::HeaderNotFirst,
+                        span,
+                        "the `scenario` header must be the first statement of the file",
+                    )
+                    .label("not first")
+                    .note(first, "the file starts here")
+                    .help("move the `scenario` line to the top (comments may come before it)"),
+                );
+            }
+        }
+        scenario = resolver.resolve(&expanded.items, header);
+        diagnostics.append(&mut resolver.diagnostics);
+    }
+    sort(&mut diagnostics);
+    let has_errors = diagnostics.iter().any(|d| d.severity() == Severity::Error);
+    Ok(Checked {
+        sources,
+        diagnostics,
+        scenario: if has_errors { None } else { scenario },
+        library,
+    })
+}
+
+/// Orders diagnostics by file, position, then code, for stable output.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.code, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.code,
+            &b.message,
+        ))
+    });
+}

@@ -1,0 +1,59 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Rapport: scripted customer-service training conversations.
+#[derive(Parser, Debug)]
+#[command(name = "rapport", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Parse and check scenario files or folders (recursively `*.scenario`).
+    Check(CheckArgs),
+    /// Play the given picks non-interactively and print the graded report.
+    Run(RunArgs),
+}
+
+/// Output format of `check` and `run`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders to check (default: `scenarios`, else the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Treat warnings as errors (exit 1 if there are any).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Folder that includes may not leave (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The scenario to play.
+    pub file: PathBuf,
+    /// Picks, 1-based among the choices offered at each turn: `1,2,1`.
+    #[arg(long, value_delimiter = ',', num_args = 0..)]
+    pub choices: Vec<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Folder that includes may not leave (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}

@@ -1,0 +1,106 @@
+//! The command line: argument parsing (clap) and dispatch. I/O only; every decision is
+//! made by the library modules.
+
+mod args;
+mod check;
+mod run;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Parser as _;
+
+pub use args::{Cli, Command};
+
+/// Exit codes (product.md §1).
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// The content has a problem.
+    pub const CONTENT: i32 = 1;
+    /// Usage or I/O error.
+    pub const USAGE: i32 = 2;
+}
+
+/// Runs the command line and returns the process exit code.
+#[must_use]
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Run(args)) => run::run(&args),
+        None => {
+            let _ = Cli::command_help();
+            exit::USAGE
+        }
+    }
+}
+
+impl Cli {
+    fn command_help() -> std::io::Result<()> {
+        use clap::CommandFactory as _;
+        let help = Cli::command().render_help().to_string();
+        writeln!(anstream::stderr(), "{help}")
+    }
+}
+
+/// Prints an error message for the user on stderr.
+pub(crate) fn error(message: &str) {
+    let style = anstyle::AnsiColor::Red.on_default().effects(anstyle::Effects::BOLD);
+    let _ = writeln!(anstream::stderr(), "{style}error{style:#}: {message}");
+}
+
+/// Writes to stdout, ignoring a closed pipe.
+pub(crate) fn out(text: &str) {
+    let mut stdout = anstream::stdout();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Whether stdout gets colour (a terminal and no `NO_COLOR`).
+pub(crate) fn colour() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// Expands files and folders (recursively, `*.scenario`) into a sorted list of files.
+pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(format!("cannot read `{}`: no such file or folder", path.display()));
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let hidden = entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if entry.is_dir() {
+            walk(&entry, files)?;
+        } else if entry.extension().is_some_and(|e| e == "scenario") {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Rapport: scripted customer-service training conversations.
+//!
+//! Data flows one way: `grammar/scenario.pest` → [`syntax`] (AST with spans) → [`check`]
+//! (resolved [`scenario::Scenario`] and diagnostics) → [`runtime`] (a `Run` state machine) →
+//! [`rubric`] (grading a trace) → [`render`] (text and JSON) → `cli` (I/O only).
+
+pub mod ast;
+pub mod diagnostic;
+pub mod source;
+pub mod syntax;
+pub mod check;
+pub mod scenario;
+pub mod render;
+pub mod cli;

@@ -1,0 +1,288 @@
+//! The resolved scenario: every name replaced by an index, ready to run.
+//!
+//! Produced by `check` only when there are no errors; the runtime, rubric and explorer
+//! consume it. Indices are dense `u32` newtypes, so state is a handful of small vectors.
+
+use crate::ast::{CmpOp, Outcome};
+use crate::source::Span;
+
+macro_rules! index {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            #[must_use]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+            #[must_use]
+            pub fn from_index(i: usize) -> Self {
+                $name(u32::try_from(i).unwrap_or(u32::MAX))
+            }
+        }
+    )*};
+}
+
+index!(SceneId, EndingId, CharId, EmotionId, FlagId, TagId, ChoiceId, TriggerId, CriterionId);
+
+#[derive(Clone, Debug)]
+pub struct Character {
+    pub id: String,
+    pub display: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Emotion {
+    pub id: String,
+    pub initial: i64,
+    pub lo: i64,
+    pub hi: i64,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Flag {
+    pub id: String,
+    pub initial: bool,
+    pub span: Span,
+}
+
+/// A piece of shown text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Literal(String),
+    Character(CharId),
+    Emotion(EmotionId),
+}
+
+/// Shown text with its interpolations resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub segments: Vec<Segment>,
+    pub span: Span,
+}
+
+impl Text {
+    /// The text when it interpolates nothing.
+    #[must_use]
+    pub fn literal(&self) -> Option<&str> {
+        match self.segments.as_slice() {
+            [Segment::Literal(s)] => Some(s),
+            [] => Some(""),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Operand {
+    Int(i64),
+    Emotion(EmotionId),
+    Turn,
+    Visits(SceneId),
+    Count(TagId),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expr {
+    pub first: Operand,
+    pub rest: Vec<(bool, Operand)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cond {
+    Or(Vec<Cond>),
+    And(Vec<Cond>),
+    Not(Box<Cond>),
+    Cmp(Expr, CmpOp, Expr),
+    Flag(FlagId),
+    Visited(SceneId),
+    Tagged(TagId),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Add(EmotionId, i64),
+    Assign(EmotionId, i64),
+    Set(FlagId),
+    Clear(FlagId),
+}
+
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub speaker: CharId,
+    pub text: Text,
+    pub cond: Option<Cond>,
+    pub variants: Vec<(Cond, Text)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    Line(Line),
+    Narrate {
+        text: Text,
+        cond: Option<Cond>,
+        span: Span,
+    },
+    Effect {
+        effect: Effect,
+        span: Span,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Goto(SceneId),
+    End(EndingId),
+    Stay,
+}
+
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub scene: SceneId,
+    pub once: bool,
+    pub text: Text,
+    pub cond: Option<Cond>,
+    pub tags: Vec<TagId>,
+    pub coach: Option<Text>,
+    pub body: Vec<Stmt>,
+    pub transition: Transition,
+    pub span: Span,
+}
+
+/// How a scene is left after its statements.
+#[derive(Clone, Debug)]
+pub enum Exit {
+    Goto(SceneId),
+    End(EndingId),
+    Choices {
+        choices: Vec<ChoiceId>,
+        otherwise: Option<Transition>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Scene {
+    pub id: String,
+    pub body: Vec<Stmt>,
+    pub exit: Exit,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub cond: Cond,
+    pub body: Vec<Stmt>,
+    pub transition: Transition,
+    /// 1-based line of the `when` in its file.
+    pub line: usize,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ending {
+    pub id: String,
+    pub outcome: Outcome,
+    pub summary: Text,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pred {
+    Or(Vec<Pred>),
+    And(Vec<Pred>),
+    Not(Box<Pred>),
+    Ever(TagId),
+    Never(TagId),
+    Before(TagId, TagId),
+    Within(TagId, i64),
+    Sequence(Vec<TagId>),
+    Count(TagId, CmpOp, i64),
+    Always(Cond),
+    AtEnd(Cond),
+    Ending(Vec<EndingId>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    pub id: String,
+    pub title: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub title: String,
+    pub criterion: Option<CriterionId>,
+    pub worth: i64,
+    pub critical: bool,
+    pub expect: Pred,
+    pub pass: Option<Text>,
+    pub fail: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rubric {
+    /// The pass mark in percent.
+    pub pass_mark: i64,
+    pub criteria: Vec<Criterion>,
+    pub rules: Vec<Rule>,
+}
+
+/// A checked, playable scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub brief: Option<Text>,
+    pub objectives: Vec<Text>,
+    pub meta: Vec<(String, String)>,
+    pub characters: Vec<Character>,
+    pub customer: CharId,
+    pub agent: CharId,
+    pub emotions: Vec<Emotion>,
+    pub flags: Vec<Flag>,
+    pub tags: Vec<String>,
+    pub scenes: Vec<Scene>,
+    pub choices: Vec<Choice>,
+    pub start: SceneId,
+    pub triggers: Vec<Trigger>,
+    pub endings: Vec<Ending>,
+    pub rubric: Option<Rubric>,
+}
+
+impl Scenario {
+    #[must_use]
+    pub fn scene(&self, id: SceneId) -> &Scene {
+        &self.scenes[id.index()]
+    }
+
+    #[must_use]
+    pub fn choice(&self, id: ChoiceId) -> &Choice {
+        &self.choices[id.index()]
+    }
+
+    #[must_use]
+    pub fn ending(&self, id: EndingId) -> &Ending {
+        &self.endings[id.index()]
+    }
+
+    /// A character's display name (its id when it has none), without interpolation.
+    #[must_use]
+    pub fn display_name(&self, id: CharId) -> String {
+        let c = &self.characters[id.index()];
+        match &c.display {
+            Some(text) => text
+                .segments
+                .iter()
+                .map(|s| match s {
+                    Segment::Literal(l) => l.clone(),
+                    Segment::Character(_) | Segment::Emotion(_) => String::new(),
+                })
+                .collect(),
+            None => c.id.clone(),
+        }
+    }
+}

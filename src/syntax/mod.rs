@@ -1,0 +1,262 @@
+//! Syntax: source text → [`ast::File`](crate::ast::File) with spans.
+//!
+//! The only code that touches pest. A file is split into lines and each line is parsed with
+//! the grammar's `line` rule, so every bad line gets its own diagnostic; `build` turns a line's
+//! pairs into a [`Statement`], and `structure` groups statements into scenes, choices, triggers
+//! and rubric rules by their keywords (indentation is not significant).
+//!
+//! Design note: nesting is checked on the raw line before pest runs, so no stage (pest, the
+//! builder, the checker, `Drop`) ever recurses deeper than [`MAX_NESTING`].
+
+mod build;
+mod expected;
+mod statement;
+mod structure;
+
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use crate::ast;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+pub use statement::{Statement, StatementKind};
+
+/// The pest parser generated from `grammar/scenario.pest`.
+#[derive(Parser)]
+#[grammar = "grammar/scenario.pest"]
+pub(crate) struct ScenarioParser;
+
+/// Deepest nesting of parentheses and `not` a condition or predicate may have.
+pub const MAX_NESTING: usize = 128;
+
+/// Every reserved word of the language, in the grammar's order.
+pub const KEYWORDS: &[&str] = &[
+    "scenario",
+    "brief",
+    "objective",
+    "meta",
+    "include",
+    "customer",
+    "agent",
+    "character",
+    "emotion",
+    "flag",
+    "in",
+    "true",
+    "false",
+    "start",
+    "scene",
+    "when",
+    "ending",
+    "good",
+    "neutral",
+    "bad",
+    "rubric",
+    "pass",
+    "criterion",
+    "rule",
+    "worth",
+    "critical",
+    "expect",
+    "fail",
+    "choice",
+    "once",
+    "if",
+    "tags",
+    "coach",
+    "narrate",
+    "set",
+    "clear",
+    "goto",
+    "end",
+    "stay",
+    "otherwise",
+    "or",
+    "and",
+    "not",
+    "turn",
+    "visits",
+    "count",
+    "visited",
+    "tagged",
+    "ever",
+    "never",
+    "before",
+    "within",
+    "turns",
+    "sequence",
+    "always",
+    "at",
+];
+
+/// Words that may start a statement (for "did you mean" on an unknown statement).
+pub const STATEMENT_WORDS: &[&str] = &[
+    "scenario",
+    "brief",
+    "objective",
+    "meta",
+    "include",
+    "customer",
+    "agent",
+    "character",
+    "emotion",
+    "flag",
+    "start",
+    "scene",
+    "when",
+    "ending",
+    "rubric",
+    "pass",
+    "criterion",
+    "rule",
+    "in",
+    "worth",
+    "critical",
+    "expect",
+    "fail",
+    "choice",
+    "otherwise",
+    "tags",
+    "coach",
+    "narrate",
+    "set",
+    "clear",
+    "goto",
+    "end",
+    "stay",
+    "if",
+];
+
+#[must_use]
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// The result of parsing one file.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub file: ast::File,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// Whether any line failed to parse and was dropped (the checker then reports only the
+    /// syntax errors, since the file's structure is unknown).
+    #[must_use]
+    pub fn has_syntax_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| matches!(d.code, Code::Syntax | Code::UnknownStatement | Code::TooDeep))
+    }
+}
+
+/// Codes produced while reading lines (as opposed to grouping them).
+#[must_use]
+pub fn is_syntax_code(code: Code) -> bool {
+    matches!(
+        code,
+        Code::Syntax
+            | Code::UnknownStatement
+            | Code::UnterminatedString
+            | Code::BadEscape
+            | Code::ReservedName
+            | Code::BadBrace
+            | Code::TooDeep
+            | Code::NumberOutOfRange
+            | Code::BareCondition
+    )
+}
+
+/// Parses a whole file.
+#[must_use]
+pub fn parse(file: FileId, text: &str) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let statements = statements(file, text, &mut diagnostics);
+    let ast = structure::group(statements, &mut diagnostics);
+    Parsed {
+        file: ast,
+        diagnostics,
+    }
+}
+
+/// Parses every line of a file into statements, reporting lines that do not parse.
+pub fn statements(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for raw in text.split('\n') {
+        let start = offset;
+        offset += raw.len() + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(at) = too_deep(line) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooDeep,
+                    Span::new(file, start + at, start + at + 1),
+                    format!("this is nested more than {MAX_NESTING} levels deep"),
+                )
+                .label("too deep")
+                .help("split the condition into simpler ones"),
+            );
+            continue;
+        }
+        match ScenarioParser::parse(Rule::line, line) {
+            Ok(mut pairs) => {
+                let Some(line_pair) = pairs.next() else {
+                    continue;
+                };
+                let mut builder = build::Builder::new(file, start, diagnostics);
+                if let Some(statement) = builder.line(line_pair) {
+                    out.push(statement);
+                }
+            }
+            Err(error) => diagnostics.push(expected::diagnostic(file, start, line, &error)),
+        }
+    }
+    out
+}
+
+/// The byte offset where a line's nesting of `(` and `not` first exceeds [`MAX_NESTING`].
+fn too_deep(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut depth = 0usize;
+    let mut nots = 0usize;
+    let mut quote: Option<&str> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &line[i..];
+        if let Some(close) = quote {
+            if rest.starts_with('\\') {
+                i += 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
+                continue;
+            }
+            if rest.starts_with(close) {
+                quote = None;
+            }
+        } else if rest.starts_with('"') {
+            quote = Some("\"");
+        } else if rest.starts_with('“') {
+            quote = Some("”");
+        } else if rest.starts_with('#') {
+            break;
+        } else if rest.starts_with('(') {
+            depth += 1;
+        } else if rest.starts_with(')') {
+            depth = depth.saturating_sub(1);
+        } else if rest.starts_with("not")
+            && !line[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            && !rest[3..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        {
+            nots += 1;
+        }
+        if depth + nots > MAX_NESTING {
+            return Some(i);
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
