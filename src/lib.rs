@@ -12,3 +12,5 @@ pub mod check;
 pub mod scenario;
 pub mod render;
 pub mod cli;
+pub mod runtime;
+pub mod rubric;

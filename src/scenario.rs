@@ -200,7 +200,8 @@ pub enum Pred {
     Within(TagId, i64),
     Sequence(Vec<TagId>),
     Count(TagId, CmpOp, i64),
-    Always(Cond),
+    /// Index into [`Rubric::always`]: sampled by the runtime at every check point.
+    Always(usize),
     AtEnd(Cond),
     Ending(Vec<EndingId>),
 }
@@ -229,6 +230,8 @@ pub struct Rubric {
     pub pass_mark: i64,
     pub criteria: Vec<Criterion>,
     pub rules: Vec<Rule>,
+    /// The conditions of every `always` predicate, in the order they are written.
+    pub always: Vec<Cond>,
 }
 
 /// A checked, playable scenario.

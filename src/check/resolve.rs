@@ -48,6 +48,7 @@ pub(super) struct Resolver<'a> {
     flags: Vec<Flag>,
     used_values: HashSet<usize>,
     used_criteria: HashSet<usize>,
+    always: Vec<Cond>,
     /// Library mode: only structure and duplicates are checked.
     library: bool,
 }
@@ -73,6 +74,7 @@ impl<'a> Resolver<'a> {
             flags: Vec::new(),
             used_values: HashSet::new(),
             used_criteria: HashSet::new(),
+            always: Vec::new(),
             library,
         }
     }
@@ -421,6 +423,7 @@ impl<'a> Resolver<'a> {
                 pass_mark: pass_mark.map_or(70, |(m, _)| m),
                 criteria,
                 rules,
+                always: std::mem::take(&mut self.always),
             }),
         })
     }
@@ -756,7 +759,11 @@ impl<'a> Resolver<'a> {
             ast::Pred::Within(t, n) => Pred::Within(self.tag_ref(t), n.value),
             ast::Pred::Sequence(ts) => Pred::Sequence(ts.iter().map(|t| self.tag_ref(t)).collect()),
             ast::Pred::Count(t, op, n) => Pred::Count(self.tag_ref(t), *op, n.value),
-            ast::Pred::Always(c) => Pred::Always(self.cond(c)),
+            ast::Pred::Always(c) => {
+                let cond = self.cond(c);
+                self.always.push(cond);
+                Pred::Always(self.always.len() - 1)
+            }
             ast::Pred::AtEnd(c) => Pred::AtEnd(self.cond(c)),
             ast::Pred::Ending(es) => Pred::Ending(es.iter().map(|e| self.ending_ref(e)).collect()),
         }
