@@ -251,7 +251,7 @@ pub struct Rule {
 pub enum RubricItem {
     PassMark(Int, Span),
     Criterion { id: Name, title: Option<Str> },
-    Rule(Rule),
+    Rule(Box<Rule>),
 }
 
 /// The outcome of an ending.

@@ -5,12 +5,12 @@
 //! [`rubric`] (grading a trace) → [`render`] (text and JSON) → `cli` (I/O only).
 
 pub mod ast;
+pub mod check;
+pub mod cli;
 pub mod diagnostic;
+pub mod render;
+pub mod rubric;
+pub mod runtime;
+pub mod scenario;
 pub mod source;
 pub mod syntax;
-pub mod check;
-pub mod scenario;
-pub mod render;
-pub mod cli;
-pub mod runtime;
-pub mod rubric;

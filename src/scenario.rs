@@ -23,7 +23,17 @@ macro_rules! index {
     )*};
 }
 
-index!(SceneId, EndingId, CharId, EmotionId, FlagId, TagId, ChoiceId, TriggerId, CriterionId);
+index!(
+    SceneId,
+    EndingId,
+    CharId,
+    EmotionId,
+    FlagId,
+    TagId,
+    ChoiceId,
+    TriggerId,
+    CriterionId
+);
 
 #[derive(Clone, Debug)]
 pub struct Character {

@@ -25,10 +25,11 @@ pub(super) fn goto_cycles(items: &[Item], scenes: &Table<()>, diagnostics: &mut 
             StmtKind::Transition(Transition::Goto(name)) => Some((name, s.span)),
             _ => None,
         });
-        let exit = body_goto.or_else(|| match &scene.otherwise {
+        let otherwise_goto = match &scene.otherwise {
             Some((Transition::Goto(name), span)) => Some((name, *span)),
             _ => None,
-        });
+        };
+        let exit = body_goto.or(otherwise_goto);
         let ends = scene
             .body
             .iter()

@@ -31,6 +31,9 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Reads a file as UTF-8, describing failures in plain words.
+///
+/// # Errors
+/// A plain-words reason when the file cannot be read or is not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -56,6 +59,7 @@ pub struct Expanded {
 
 /// The root that bounds includes: `--root`, else the current directory when the entry file
 /// lies inside it, else the entry file's own directory.
+#[must_use]
 pub fn default_root(entry: &Path, root: Option<&Path>) -> PathBuf {
     if let Some(root) = root {
         return std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -71,17 +75,14 @@ pub fn default_root(entry: &Path, root: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Loads `path` and everything it includes.
+/// Parses `text` (the contents of `path`) and everything it includes.
 pub fn expand(
     path: &Path,
+    text: String,
     root: &Path,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Expanded, LoadError> {
-    let text = read_text(path).map_err(|reason| LoadError {
-        path: path.to_path_buf(),
-        reason,
-    })?;
+) -> Expanded {
     let id = sources.add(path.to_path_buf(), text);
     let parsed = syntax::parse(id, &sources.file(id).text);
     let mut syntax_errors = parsed.has_syntax_errors();
@@ -96,11 +97,11 @@ pub fn expand(
         syntax_errors: &mut syntax_errors,
     };
     ctx.splice(&parsed.file.items, path, &mut stack, &mut items);
-    Ok(Expanded {
+    Expanded {
         items,
         entry: parsed.file,
         syntax_errors,
-    })
+    }
 }
 
 struct Context<'a> {
@@ -224,7 +225,8 @@ fn normalize(path: &Path) -> PathBuf {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                let last_is_parent = matches!(out.components().next_back(), Some(Component::ParentDir));
+                let last_is_parent =
+                    matches!(out.components().next_back(), Some(Component::ParentDir));
                 if last_is_parent || !out.pop() {
                     out.push("..");
                 }

@@ -48,10 +48,20 @@ impl Checked {
 /// # Errors
 /// When the entry file itself cannot be read or is not UTF-8.
 pub fn check_file(path: &Path, root: Option<&Path>) -> Result<Checked, LoadError> {
+    let text = read_text(path).map_err(|reason| LoadError {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    Ok(check_text(path, text, root))
+}
+
+/// Checks `text` as if it were the contents of `path` (includes resolve from `path`).
+#[must_use]
+pub fn check_text(path: &Path, text: String, root: Option<&Path>) -> Checked {
     let root = default_root(path, root);
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
-    let expanded = includes::expand(path, &root, &mut sources, &mut diagnostics)?;
+    let expanded = includes::expand(path, text, &root, &mut sources, &mut diagnostics);
     let header = expanded.entry.header();
     let library = header.is_none();
     let mut scenario = None;
@@ -76,12 +86,12 @@ pub fn check_file(path: &Path, root: Option<&Path>) -> Result<Checked, LoadError
     }
     sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(|d| d.severity() == Severity::Error);
-    Ok(Checked {
+    Checked {
         sources,
         diagnostics,
         scenario: if has_errors { None } else { scenario },
         library,
-    })
+    }
 }
 
 /// Orders diagnostics by file, position, then code, for stable output.

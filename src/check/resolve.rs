@@ -139,7 +139,10 @@ impl<'a> Resolver<'a> {
                 }
                 Item::Character { role, id, span, .. } => {
                     let cid = CharId::from_index(self.characters.len());
-                    match self.values.declare(&id.text, id.span, Value::Character(cid)) {
+                    match self
+                        .values
+                        .declare(&id.text, id.span, Value::Character(cid))
+                    {
                         Err(first) => self.duplicate("the name", id, first),
                         Ok(_) => {
                             self.characters.push(Character {
@@ -238,8 +241,7 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 Item::Scene(scene) => {
-                    if let Err(first) = self.scenes.declare(&scene.name.text, scene.name.span, ())
-                    {
+                    if let Err(first) = self.scenes.declare(&scene.name.text, scene.name.span, ()) {
                         self.duplicate("the scene", &scene.name, first);
                     }
                     for choice in &scene.choices {
@@ -283,7 +285,10 @@ impl<'a> Resolver<'a> {
                                             Diagnostic::new(
                                                 Code::BadValue,
                                                 mark.span,
-                                                format!("a pass mark of {}% is impossible", mark.value),
+                                                format!(
+                                                    "a pass mark of {}% is impossible",
+                                                    mark.value
+                                                ),
                                             )
                                             .label("not between 0% and 100%")
                                             .help("use a mark from 0% to 100%"),
@@ -305,7 +310,12 @@ impl<'a> Resolver<'a> {
 
         // Display names may interpolate, so resolve them once every name is known.
         for item in items {
-            if let Item::Character { id, display: Some(display), .. } = item {
+            if let Item::Character {
+                id,
+                display: Some(display),
+                ..
+            } = item
+            {
                 if let Some((_, Value::Character(cid))) = self.values.get(&id.text) {
                     let text = self.text(display);
                     if self.characters[cid.index()].display.is_none() {
@@ -319,9 +329,13 @@ impl<'a> Resolver<'a> {
         if let Some(span) = header_span.filter(|_| !self.library) {
             if customer.is_none() {
                 self.push(
-                    Diagnostic::new(Code::MissingCustomer, span, "this scenario has no `customer`")
-                        .label("no customer declared")
-                        .help("declare the customer, such as `customer Jake`"),
+                    Diagnostic::new(
+                        Code::MissingCustomer,
+                        span,
+                        "this scenario has no `customer`",
+                    )
+                    .label("no customer declared")
+                    .help("declare the customer, such as `customer Jake`"),
                 );
             }
             if agent.is_none() {
@@ -361,7 +375,11 @@ impl<'a> Resolver<'a> {
                         triggers.push(t);
                     }
                 }
-                Item::Ending { id, outcome, summary } => endings.push(Ending {
+                Item::Ending {
+                    id,
+                    outcome,
+                    summary,
+                } => endings.push(Ending {
                     id: id.text.clone(),
                     outcome: *outcome,
                     summary: self.text(summary),
@@ -472,7 +490,12 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn scene(&mut self, scene: &ast::Scene, sid: SceneId, choices: &mut Vec<crate::scenario::Choice>) -> Scene {
+    fn scene(
+        &mut self,
+        scene: &ast::Scene,
+        sid: SceneId,
+        choices: &mut Vec<crate::scenario::Choice>,
+    ) -> Scene {
         let (body, transition) = self.body(&scene.body, "scene");
         let mut choice_ids = Vec::new();
         for choice in &scene.choices {
@@ -484,9 +507,13 @@ impl<'a> Resolver<'a> {
         let otherwise = scene.otherwise.as_ref().map(|(t, _)| self.transition(t));
         for span in &scene.after_otherwise {
             self.push(
-                Diagnostic::new(Code::AfterTransition, *span, "nothing may follow `otherwise`")
-                    .label("after `otherwise`")
-                    .help("`otherwise` is the last line of a scene; move this above it"),
+                Diagnostic::new(
+                    Code::AfterTransition,
+                    *span,
+                    "nothing may follow `otherwise`",
+                )
+                .label("after `otherwise`")
+                .help("`otherwise` is the last line of a scene; move this above it"),
             );
         }
         let exit = match (transition, scene.choices.is_empty()) {
@@ -498,10 +525,15 @@ impl<'a> Resolver<'a> {
                         "a scene with choices cannot also have a scene-level transition",
                     )
                     .label("scene-level transition")
-                    .help("move it into a choice, or use `otherwise` for when no choice is available"),
+                    .help(
+                        "move it into a choice, or use `otherwise` for when no choice is available",
+                    ),
                 );
                 let _ = t;
-                Exit::Choices { choices: choice_ids, otherwise }
+                Exit::Choices {
+                    choices: choice_ids,
+                    otherwise,
+                }
             }
             (Some((t, span)), true) => {
                 if let Some((_, other_span)) = &scene.otherwise {
@@ -519,7 +551,10 @@ impl<'a> Resolver<'a> {
                 match t {
                     Transition::Goto(s) => Exit::Goto(s),
                     Transition::End(e) => Exit::End(e),
-                    Transition::Stay => Exit::Choices { choices: choice_ids, otherwise },
+                    Transition::Stay => Exit::Choices {
+                        choices: choice_ids,
+                        otherwise,
+                    },
                 }
             }
             (None, _) => {
@@ -534,7 +569,10 @@ impl<'a> Resolver<'a> {
                         .help("add choices, or end it with `goto <scene>` or `end <ending>`"),
                     );
                 }
-                Exit::Choices { choices: choice_ids, otherwise }
+                Exit::Choices {
+                    choices: choice_ids,
+                    otherwise,
+                }
             }
         };
         Scene {
@@ -556,10 +594,14 @@ impl<'a> Resolver<'a> {
                 StmtKind::Tags(names) => {
                     if let Some(first) = seen_tags {
                         self.push(
-                            Diagnostic::new(Code::DuplicateField, stmt.span, "a choice has at most one `tags` line")
-                                .label("second `tags`")
-                                .note(first, "first `tags`")
-                                .help("put all the tags on one line: `tags a b c`"),
+                            Diagnostic::new(
+                                Code::DuplicateField,
+                                stmt.span,
+                                "a choice has at most one `tags` line",
+                            )
+                            .label("second `tags`")
+                            .note(first, "first `tags`")
+                            .help("put all the tags on one line: `tags a b c`"),
                         );
                         continue;
                     }
@@ -573,10 +615,14 @@ impl<'a> Resolver<'a> {
                 StmtKind::Coach(text) => {
                     if let Some(first) = seen_coach {
                         self.push(
-                            Diagnostic::new(Code::DuplicateField, stmt.span, "a choice has at most one `coach` note")
-                                .label("second `coach`")
-                                .note(first, "first `coach`")
-                                .help("merge the notes into one"),
+                            Diagnostic::new(
+                                Code::DuplicateField,
+                                stmt.span,
+                                "a choice has at most one `coach` note",
+                            )
+                            .label("second `coach`")
+                            .note(first, "first `coach`")
+                            .help("merge the notes into one"),
                         );
                         continue;
                     }
@@ -591,9 +637,13 @@ impl<'a> Resolver<'a> {
             t
         } else {
             self.push(
-                Diagnostic::new(Code::MissingTransition, choice.keyword, "this choice has no transition")
-                    .label("choice without `goto`, `end` or `stay`")
-                    .help("end the choice with `goto <scene>`, `end <ending>` or `stay`"),
+                Diagnostic::new(
+                    Code::MissingTransition,
+                    choice.keyword,
+                    "this choice has no transition",
+                )
+                .label("choice without `goto`, `end` or `stay`")
+                .help("end the choice with `goto <scene>`, `end <ending>` or `stay`"),
             );
             Transition::Stay
         };
@@ -615,13 +665,20 @@ impl<'a> Resolver<'a> {
         let (body, transition) = self.body(&trigger.body, "trigger");
         let Some((transition, _)) = transition else {
             self.push(
-                Diagnostic::new(Code::MissingTransition, trigger.span, "this trigger has no transition")
-                    .label("`when` without `goto` or `end`")
-                    .help("end the trigger with `goto <scene>` or `end <ending>`"),
+                Diagnostic::new(
+                    Code::MissingTransition,
+                    trigger.span,
+                    "this trigger has no transition",
+                )
+                .label("`when` without `goto` or `end`")
+                .help("end the trigger with `goto <scene>` or `end <ending>`"),
             );
             return None;
         };
-        let (line, _) = self.sources.file(trigger.span.file).line_col(trigger.span.start as usize);
+        let (line, _) = self
+            .sources
+            .file(trigger.span.file)
+            .line_col(trigger.span.start as usize);
         Some(Trigger {
             cond,
             body,
@@ -632,21 +689,34 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a body; its transition, if any, must be its last statement.
-    fn body(&mut self, stmts: &[ast::Stmt], whole: &str) -> (Vec<Stmt>, Option<(Transition, Span)>) {
+    fn body(
+        &mut self,
+        stmts: &[ast::Stmt],
+        whole: &str,
+    ) -> (Vec<Stmt>, Option<(Transition, Span)>) {
         let mut out = Vec::new();
         let mut transition: Option<(Transition, Span)> = None;
         for stmt in stmts {
             if let Some((_, at)) = transition {
                 self.push(
-                    Diagnostic::new(Code::AfterTransition, stmt.span, format!("this comes after the {whole}'s transition, so it never runs"))
-                        .label("after the transition")
-                        .note(at, "the transition")
-                        .help("the transition must be the last line; move this above it"),
+                    Diagnostic::new(
+                        Code::AfterTransition,
+                        stmt.span,
+                        format!("this comes after the {whole}'s transition, so it never runs"),
+                    )
+                    .label("after the transition")
+                    .note(at, "the transition")
+                    .help("the transition must be the last line; move this above it"),
                 );
                 continue;
             }
             match &stmt.kind {
-                StmtKind::Line { speaker, text, cond, variants } => {
+                StmtKind::Line {
+                    speaker,
+                    text,
+                    cond,
+                    variants,
+                } => {
                     let speaker = self.speaker(speaker);
                     let line = Line {
                         speaker,
@@ -671,7 +741,10 @@ impl<'a> Resolver<'a> {
                         ast::EffectOp::Add(n) => Effect::Add(e, *n),
                         ast::EffectOp::Assign(n) => Effect::Assign(e, *n),
                     };
-                    out.push(Stmt::Effect { effect, span: stmt.span });
+                    out.push(Stmt::Effect {
+                        effect,
+                        span: stmt.span,
+                    });
                 }
                 StmtKind::Set(name) | StmtKind::Clear(name) => {
                     let f = self.flag_ref(name, true);
@@ -680,7 +753,10 @@ impl<'a> Resolver<'a> {
                     } else {
                         Effect::Clear(f)
                     };
-                    out.push(Stmt::Effect { effect, span: stmt.span });
+                    out.push(Stmt::Effect {
+                        effect,
+                        span: stmt.span,
+                    });
                 }
                 StmtKind::Transition(t) => {
                     transition = Some((self.transition(t), stmt.span));
@@ -700,8 +776,10 @@ impl<'a> Resolver<'a> {
     }
 
     fn rule(&mut self, rule: &ast::Rule) -> Option<Rule> {
-        let criterion = rule.criterion.as_ref().map(|name| {
-            match self.criteria.get(&name.text) {
+        let criterion = rule
+            .criterion
+            .as_ref()
+            .map(|name| match self.criteria.get(&name.text) {
                 Some((i, ())) => {
                     self.used_criteria.insert(i);
                     CriterionId::from_index(i)
@@ -709,20 +787,26 @@ impl<'a> Resolver<'a> {
                 None => {
                     if !self.library && !is_keyword(&name.text) {
                         let help = did_you_mean(&name.text, self.criteria.names()).or_else(|| {
-                            Some(format!("declare it in the rubric: `criterion {} \"…\"`", name.text))
+                            Some(format!(
+                                "declare it in the rubric: `criterion {} \"…\"`",
+                                name.text
+                            ))
                         });
                         self.push(unknown(Code::UnknownCriterion, name, "criterion", help));
                     }
                     CriterionId(0)
                 }
-            }
-        });
+            });
         if let Some(worth) = rule.worth {
             if worth.value < 0 {
                 self.push(
-                    Diagnostic::new(Code::BadValue, worth.span, "a rule cannot be worth negative points")
-                        .label("negative")
-                        .help("use `worth 0` or more"),
+                    Diagnostic::new(
+                        Code::BadValue,
+                        worth.span,
+                        "a rule cannot be worth negative points",
+                    )
+                    .label("negative")
+                    .help("use `worth 0` or more"),
                 );
             }
         }
@@ -784,7 +868,11 @@ impl<'a> Resolver<'a> {
     fn expr(&mut self, expr: &ast::Expr) -> Expr {
         Expr {
             first: self.operand(&expr.first),
-            rest: expr.rest.iter().map(|(neg, o)| (*neg, self.operand(o))).collect(),
+            rest: expr
+                .rest
+                .iter()
+                .map(|(neg, o)| (*neg, self.operand(o)))
+                .collect(),
         }
     }
 
@@ -837,7 +925,10 @@ impl<'a> Resolver<'a> {
                 },
             }
         }
-        Text { segments, span: s.span }
+        Text {
+            segments,
+            span: s.span,
+        }
     }
 
     fn value_ref(&mut self, name: &ast::Name) -> Option<Value> {
@@ -859,13 +950,20 @@ impl<'a> Resolver<'a> {
                         Some(v) => Diagnostic::new(
                             Code::WrongKind,
                             name.span,
-                            format!("`{}` is {}, not a character, so it cannot speak", name.text, v.describe()),
+                            format!(
+                                "`{}` is {}, not a character, so it cannot speak",
+                                name.text,
+                                v.describe()
+                            ),
                         )
                         .label("not a speaker"),
                         None => unknown(Code::UnknownSpeaker, name, "speaker", None),
                     };
                     let help = did_you_mean(&name.text, candidates.iter().copied()).or_else(|| {
-                        Some(format!("declare it: `character {} \"Display name\"`", name.text))
+                        Some(format!(
+                            "declare it: `character {} \"Display name\"`",
+                            name.text
+                        ))
                     });
                     self.push(d.help_opt(help));
                 }
@@ -883,20 +981,34 @@ impl<'a> Resolver<'a> {
                         Some(Value::Flag(_)) if effect => Diagnostic::new(
                             Code::WrongKind,
                             name.span,
-                            format!("`{}` is a flag; flags change with `set` and `clear`", name.text),
+                            format!(
+                                "`{}` is a flag; flags change with `set` and `clear`",
+                                name.text
+                            ),
                         )
                         .label("not an emotion")
-                        .help(format!("write `set {}` or `clear {}`", name.text, name.text)),
+                        .help(format!(
+                            "write `set {}` or `clear {}`",
+                            name.text, name.text
+                        )),
                         Some(v) => Diagnostic::new(
                             Code::WrongKind,
                             name.span,
                             format!("`{}` is {}, not an emotion", name.text, v.describe()),
                         )
                         .label("not a number")
-                        .help_opt(did_you_mean(&name.text, self.values.names_where(|v| matches!(v, Value::Emotion(_))))),
+                        .help_opt(did_you_mean(
+                            &name.text,
+                            self.values.names_where(|v| matches!(v, Value::Emotion(_))),
+                        )),
                         None => {
-                            let help = did_you_mean(&name.text, self.values.names_where(|v| matches!(v, Value::Emotion(_))))
-                                .or_else(|| Some(format!("declare it: `emotion {} = 0 in 0..10`", name.text)));
+                            let help = did_you_mean(
+                                &name.text,
+                                self.values.names_where(|v| matches!(v, Value::Emotion(_))),
+                            )
+                            .or_else(|| {
+                                Some(format!("declare it: `emotion {} = 0 in 0..10`", name.text))
+                            });
                             unknown(Code::UnknownEmotion, name, "emotion", help)
                         }
                     };
@@ -916,10 +1028,16 @@ impl<'a> Resolver<'a> {
                         Some(Value::Emotion(_)) if effect => Diagnostic::new(
                             Code::WrongKind,
                             name.span,
-                            format!("`{}` is an emotion; `set` and `clear` are for flags", name.text),
+                            format!(
+                                "`{}` is an emotion; `set` and `clear` are for flags",
+                                name.text
+                            ),
                         )
                         .label("not a flag")
-                        .help(format!("change an emotion with `{} +1`, `{} -1` or `{} = 5`", name.text, name.text, name.text)),
+                        .help(format!(
+                            "change an emotion with `{} +1`, `{} -1` or `{} = 5`",
+                            name.text, name.text, name.text
+                        )),
                         Some(Value::Emotion(_)) => Diagnostic::new(
                             Code::WrongKind,
                             name.span,
@@ -934,9 +1052,12 @@ impl<'a> Resolver<'a> {
                         )
                         .label("not a flag"),
                         None => {
-                            let help = did_you_mean(&name.text, self.values.names_where(|v| matches!(v, Value::Flag(_))))
-                                .or_else(|| did_you_mean(&name.text, self.values.names()))
-                                .or_else(|| Some(format!("declare it: `flag {}`", name.text)));
+                            let help = did_you_mean(
+                                &name.text,
+                                self.values.names_where(|v| matches!(v, Value::Flag(_))),
+                            )
+                            .or_else(|| did_you_mean(&name.text, self.values.names()))
+                            .or_else(|| Some(format!("declare it: `flag {}`", name.text)));
                             unknown(Code::UnknownFlag, name, "flag", help)
                         }
                     };
@@ -954,7 +1075,10 @@ impl<'a> Resolver<'a> {
         if !self.library && !is_keyword(&name.text) {
             let mut help = did_you_mean(&name.text, self.scenes.names());
             if help.is_none() && self.endings.get(&name.text).is_some() {
-                help = Some(format!("`{}` is an ending: write `end {}`", name.text, name.text));
+                help = Some(format!(
+                    "`{}` is an ending: write `end {}`",
+                    name.text, name.text
+                ));
             }
             self.push(unknown(Code::UnknownScene, name, "scene", help));
         }
@@ -968,9 +1092,13 @@ impl<'a> Resolver<'a> {
         if !self.library && !is_keyword(&name.text) {
             let mut help = did_you_mean(&name.text, self.endings.names());
             if help.is_none() && self.scenes.get(&name.text).is_some() {
-                help = Some(format!("`{}` is a scene: write `goto {}`", name.text, name.text));
+                help = Some(format!(
+                    "`{}` is a scene: write `goto {}`",
+                    name.text, name.text
+                ));
             }
-            let help = help.or_else(|| Some(format!("declare it: `ending {} good \"…\"`", name.text)));
+            let help =
+                help.or_else(|| Some(format!("declare it: `ending {} good \"…\"`", name.text)));
             self.push(unknown(Code::UnknownEnding, name, "ending", help));
         }
         EndingId(0)
@@ -981,12 +1109,17 @@ impl<'a> Resolver<'a> {
             return TagId::from_index(i);
         }
         if !self.library && !is_keyword(&name.text) {
-            let help = did_you_mean(&name.text, self.tags.names())
-                .or_else(|| Some("tags exist by being used in some choice's `tags` line".to_string()));
+            let help = did_you_mean(&name.text, self.tags.names()).or_else(|| {
+                Some("tags exist by being used in some choice's `tags` line".to_string())
+            });
             self.push(
-                Diagnostic::new(Code::UnknownTag, name.span, format!("no choice is tagged `{}`", name.text))
-                    .label("unknown tag")
-                    .help_opt(help),
+                Diagnostic::new(
+                    Code::UnknownTag,
+                    name.span,
+                    format!("no choice is tagged `{}`", name.text),
+                )
+                .label("unknown tag")
+                .help_opt(help),
             );
         }
         TagId(u32::MAX)

@@ -1,6 +1,7 @@
 //! `rapport check`.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::args::{CheckArgs, Format};
@@ -13,7 +14,11 @@ use crate::render::json;
 pub(super) fn run(args: &CheckArgs) -> i32 {
     let paths = if args.paths.is_empty() {
         let default = PathBuf::from("scenarios");
-        vec![if default.is_dir() { default } else { PathBuf::from(".") }]
+        vec![if default.is_dir() {
+            default
+        } else {
+            PathBuf::from(".")
+        }]
     } else {
         args.paths.clone()
     };
@@ -63,14 +68,15 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
     match args.format {
         Format::Text => {
             let files_word = if files.len() == 1 { "file" } else { "files" };
-            text.push_str(&format!(
-                "checked {} {files_word}: {} {}, {} {}\n",
+            let _ = writeln!(
+                text,
+                "checked {} {files_word}: {} {}, {} {}",
                 files.len(),
                 errors,
                 if errors == 1 { "error" } else { "errors" },
                 warnings,
                 if warnings == 1 { "warning" } else { "warnings" },
-            ));
+            );
             out(&text);
         }
         Format::Json => out(&json::to_string(&JsonReport {

@@ -29,7 +29,11 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { exit::USAGE } else { exit::OK };
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
         }
     };
     match cli.command {
@@ -52,7 +56,9 @@ impl Cli {
 
 /// Prints an error message for the user on stderr.
 pub(crate) fn error(message: &str) {
-    let style = anstyle::AnsiColor::Red.on_default().effects(anstyle::Effects::BOLD);
+    let style = anstyle::AnsiColor::Red
+        .on_default()
+        .effects(anstyle::Effects::BOLD);
     let _ = writeln!(anstream::stderr(), "{style}error{style:#}: {message}");
 }
 
@@ -82,7 +88,10 @@ pub(crate) fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         } else if path.exists() {
             files.push(path.clone());
         } else {
-            return Err(format!("cannot read `{}`: no such file or folder", path.display()));
+            return Err(format!(
+                "cannot read `{}`: no such file or folder",
+                path.display()
+            ));
         }
     }
     Ok(files)

@@ -19,7 +19,9 @@ fn excerpt(sources: &SourceMap, span: Span) -> (String, usize, std::ops::Range<u
     let end = file.line_range(last).end;
     let text = file.text[start..end].to_string();
     let from = (span.start as usize).saturating_sub(start).min(text.len());
-    let to = (span.end as usize).saturating_sub(start).clamp(from, text.len());
+    let to = (span.end as usize)
+        .saturating_sub(start)
+        .clamp(from, text.len());
     (text, first, from..to)
 }
 
@@ -53,12 +55,18 @@ pub fn render(sources: &SourceMap, diagnostic: &Diagnostic, colour: bool) -> Str
             Snippet::source(text)
                 .line_start(line)
                 .path(path)
-                .annotation(AnnotationKind::Context.span(range).label(note.label.as_str())),
+                .annotation(
+                    AnnotationKind::Context
+                        .span(range)
+                        .label(note.label.as_str()),
+                ),
         );
     }
     let mut report: Vec<Group<'_>> = vec![group];
     if let Some(help) = &diagnostic.help {
-        report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
     }
     let witness = diagnostic.witness.as_ref().map(|w| witness_text(w));
     if let Some(w) = &witness {

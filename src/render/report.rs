@@ -201,7 +201,9 @@ pub fn json(report: &Report<'_, '_>) -> String {
             .enumerate()
             .map(|(i, (rule, result))| JsonRule {
                 title: rule.title.clone(),
-                criterion: rule.criterion.map(|c| rubric.criteria[c.index()].id.clone()),
+                criterion: rule
+                    .criterion
+                    .map(|c| rubric.criteria[c.index()].id.clone()),
                 worth: rule.worth,
                 earned: result.earned,
                 passed: result.passed,
@@ -258,7 +260,10 @@ pub fn event_text(scenario: &Scenario, event: &Event) -> Option<String> {
         }
         Event::Narration { text } => Some(format!("({text})")),
         Event::Choice {
-            number, text, choice, ..
+            number,
+            text,
+            choice,
+            ..
         } => {
             let tags: Vec<&str> = scenario
                 .choice(*choice)
@@ -380,7 +385,10 @@ pub fn debrief(report: &Report<'_, '_>) -> String {
                     || "(no criterion)".to_string(),
                     |c| {
                         let criterion = &rubric.criteria[c];
-                        criterion.title.clone().unwrap_or_else(|| criterion.id.clone())
+                        criterion
+                            .title
+                            .clone()
+                            .unwrap_or_else(|| criterion.id.clone())
                     },
                 );
                 let _ = writeln!(out, "  {name}  {}/{}", sub.earned, sub.total);

@@ -198,3 +198,6 @@ pub fn grade(rubric: &Rubric, trace: &Trace<'_>) -> Grade {
         subtotals,
     }
 }
+
+#[cfg(test)]
+mod tests;

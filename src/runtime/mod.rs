@@ -32,7 +32,10 @@ pub enum StuckReason {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Choices are offered in this scene.
-    AwaitingChoice { scene: SceneId, offered: Vec<ChoiceId> },
+    AwaitingChoice {
+        scene: SceneId,
+        offered: Vec<ChoiceId>,
+    },
     Ended(EndingId),
     Stuck(StuckReason),
 }
@@ -60,7 +63,9 @@ pub enum RunError {
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::NotAwaitingChoice => write!(f, "the conversation is over; no choice can be made"),
+            RunError::NotAwaitingChoice => {
+                write!(f, "the conversation is over; no choice can be made")
+            }
             RunError::NotOffered { number, offered } => {
                 write!(f, "choice {number} is not offered; pick 1 to {offered}")
             }
@@ -98,10 +103,9 @@ impl<'s> Run<'s> {
     #[must_use]
     pub fn start(scenario: &'s Scenario) -> Self {
         let state = State::initial(scenario);
-        let always = scenario
-            .rubric
-            .as_ref()
-            .map_or_else(Vec::new, |r| r.always.iter().map(|c| state.holds(c)).collect());
+        let always = scenario.rubric.as_ref().map_or_else(Vec::new, |r| {
+            r.always.iter().map(|c| state.holds(c)).collect()
+        });
         let mut run = Run {
             scenario,
             history: vec![state.emotions.clone()],
@@ -214,7 +218,10 @@ impl<'s> Run<'s> {
         }
         self.turns.push(Turn { choice: id, number });
         let text = self.state.render(scenario, &choice.text);
-        let coach = choice.coach.as_ref().map(|c| self.state.render(scenario, c));
+        let coach = choice
+            .coach
+            .as_ref()
+            .map(|c| self.state.render(scenario, c));
         self.events.push(Event::Choice {
             turn: self.state.turn,
             number,
@@ -259,9 +266,8 @@ impl<'s> Run<'s> {
                 Stmt::Effect { effect, .. } => {
                     let change = self.state.apply(scenario, *effect);
                     let target = match effect {
-                        crate::scenario::Effect::Add(e, _) | crate::scenario::Effect::Assign(e, _) => {
-                            Target::Emotion(*e)
-                        }
+                        crate::scenario::Effect::Add(e, _)
+                        | crate::scenario::Effect::Assign(e, _) => Target::Emotion(*e),
                         crate::scenario::Effect::Set(f) | crate::scenario::Effect::Clear(f) => {
                             Target::Flag(*f)
                         }
@@ -351,7 +357,10 @@ impl<'s> Run<'s> {
             .filter(|&c| {
                 let choice = scenario.choice(c);
                 !(choice.once && self.state.once_taken[c.index()])
-                    && choice.cond.as_ref().is_none_or(|cond| self.state.holds(cond))
+                    && choice
+                        .cond
+                        .as_ref()
+                        .is_none_or(|cond| self.state.holds(cond))
             })
             .collect();
         if offered.is_empty() {
@@ -379,3 +388,6 @@ impl<'s> Run<'s> {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

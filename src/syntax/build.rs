@@ -64,7 +64,7 @@ impl<'d> Builder<'d> {
         let kind = match rule {
             Rule::scenario_decl => {
                 inner.advance();
-                let id = self.name(inner.next()?);
+                let id = self.name(&inner.next()?);
                 let title = self.string(inner.next()?);
                 StatementKind::Scenario { id, title }
             }
@@ -86,13 +86,13 @@ impl<'d> Builder<'d> {
                     _ => Role::Other,
                 };
                 inner.advance();
-                let id = self.name(inner.next()?);
+                let id = self.name(&inner.next()?);
                 let display = inner.next().map(|p| self.string(p));
                 StatementKind::Character { role, id, display }
             }
             Rule::emotion_decl => {
                 inner.advance();
-                let id = self.name(inner.next()?);
+                let id = self.name(&inner.next()?);
                 let initial = self.int(&inner.next()?);
                 let range = if inner.next().is_some() {
                     let lo = self.int(&inner.next()?);
@@ -105,18 +105,18 @@ impl<'d> Builder<'d> {
             }
             Rule::flag_decl => {
                 inner.advance();
-                let id = self.name(inner.next()?);
-                let initial = inner
-                    .next()
-                    .is_some_and(|b| b.into_inner().next().map(|k| k.as_rule()) == Some(Rule::kw_true));
+                let id = self.name(&inner.next()?);
+                let initial = inner.next().is_some_and(|b| {
+                    b.into_inner().next().map(|k| k.as_rule()) == Some(Rule::kw_true)
+                });
                 StatementKind::Flag { id, initial }
             }
-            Rule::start_decl => StatementKind::Start(self.name(inner.nth(1)?)),
-            Rule::scene_decl => StatementKind::Scene(self.name(inner.nth(1)?)),
+            Rule::start_decl => StatementKind::Start(self.name(&inner.nth(1)?)),
+            Rule::scene_decl => StatementKind::Scene(self.name(&inner.nth(1)?)),
             Rule::when_decl => StatementKind::When(self.cond(inner.nth(1)?)),
             Rule::ending_decl => {
                 inner.advance();
-                let id = self.name(inner.next()?);
+                let id = self.name(&inner.next()?);
                 let mut next = inner.next()?;
                 let mut outcome = Outcome::Neutral;
                 if next.as_rule() == Rule::outcome {
@@ -141,12 +141,12 @@ impl<'d> Builder<'d> {
             Rule::pass_text => StatementKind::PassText(self.string(inner.nth(1)?)),
             Rule::criterion_decl => {
                 inner.advance();
-                let id = self.name(inner.next()?);
+                let id = self.name(&inner.next()?);
                 let title = inner.next().map(|p| self.string(p));
                 StatementKind::Criterion { id, title }
             }
             Rule::rule_decl => StatementKind::Rule(self.string(inner.nth(1)?)),
-            Rule::in_decl => StatementKind::In(self.name(inner.nth(1)?)),
+            Rule::in_decl => StatementKind::In(self.name(&inner.nth(1)?)),
             Rule::worth_decl => StatementKind::Worth(self.int(&inner.nth(1)?)),
             Rule::critical_decl => StatementKind::Critical,
             Rule::expect_decl => StatementKind::Expect(self.pred(inner.nth(1)?)),
@@ -169,7 +169,7 @@ impl<'d> Builder<'d> {
             }
             Rule::tags_decl => {
                 inner.advance();
-                let tags = inner.by_ref().map(|p| self.name(p)).collect();
+                let tags = inner.by_ref().map(|p| self.name(&p)).collect();
                 StatementKind::Tags(tags)
             }
             Rule::coach_decl => StatementKind::Coach(self.string(inner.nth(1)?)),
@@ -179,8 +179,8 @@ impl<'d> Builder<'d> {
                 let cond = inner.nth(1).map(|c| self.cond(c));
                 StatementKind::Narrate { text, cond }
             }
-            Rule::set_decl => StatementKind::Set(self.name(inner.nth(1)?)),
-            Rule::clear_decl => StatementKind::Clear(self.name(inner.nth(1)?)),
+            Rule::set_decl => StatementKind::Set(self.name(&inner.nth(1)?)),
+            Rule::clear_decl => StatementKind::Clear(self.name(&inner.nth(1)?)),
             Rule::goto_decl | Rule::end_decl | Rule::stay_decl => {
                 StatementKind::Transition(self.transition(inner.into_pair())?)
             }
@@ -191,7 +191,7 @@ impl<'d> Builder<'d> {
                 StatementKind::Variant { cond, text }
             }
             Rule::speaker_line => {
-                let speaker = self.name(inner.next()?);
+                let speaker = self.name(&inner.next()?);
                 let text = self.string(inner.next()?);
                 let cond = inner.nth(1).map(|c| self.cond(c));
                 StatementKind::Speaker {
@@ -201,7 +201,7 @@ impl<'d> Builder<'d> {
                 }
             }
             Rule::effect_decl => {
-                let target = self.name(inner.next()?);
+                let target = self.name(&inner.next()?);
                 let op_pair = inner.next()?;
                 let op = match op_pair.as_rule() {
                     Rule::delta => {
@@ -249,21 +249,24 @@ impl<'d> Builder<'d> {
 
     fn transition(&mut self, pair: Pair<'_, Rule>) -> Option<Transition> {
         match pair.as_rule() {
-            Rule::goto_decl => Some(Transition::Goto(self.name(pair.into_inner().nth(1)?))),
-            Rule::end_decl => Some(Transition::End(self.name(pair.into_inner().nth(1)?))),
+            Rule::goto_decl => Some(Transition::Goto(self.name(&pair.into_inner().nth(1)?))),
+            Rule::end_decl => Some(Transition::End(self.name(&pair.into_inner().nth(1)?))),
             _ => Some(Transition::Stay),
         }
     }
 
     /// An identifier, or a keyword used as a name (reported).
-    fn name(&mut self, pair: Pair<'_, Rule>) -> Name {
-        let name = self.plain_name(&pair);
+    fn name(&mut self, pair: &Pair<'_, Rule>) -> Name {
+        let name = self.plain_name(pair);
         if pair.as_rule() == Rule::reserved_name {
             self.error(
                 Diagnostic::new(
                     Code::ReservedName,
                     name.span,
-                    format!("`{}` is a reserved word and cannot be used as a name", name.text),
+                    format!(
+                        "`{}` is a reserved word and cannot be used as a name",
+                        name.text
+                    ),
                 )
                 .label("reserved word")
                 .help(format!(
@@ -316,7 +319,11 @@ impl<'d> Builder<'d> {
             (t.as_str().to_string(), self.base + t.as_span().start())
         });
         if close.is_some_and(|c| c.as_str().is_empty()) {
-            let closing = if quote == Quote::Straight { "\"" } else { "”" };
+            let closing = if quote == Quote::Straight {
+                "\""
+            } else {
+                "”"
+            };
             self.error(
                 Diagnostic::new(
                     Code::UnterminatedString,
@@ -478,11 +485,11 @@ impl<'d> Builder<'d> {
                 Cond::Cmp(self.expr(lhs), cmp_op(op.as_str()), self.expr(rhs))
             }
             Rule::visited_test => match pair.into_inner().nth(1) {
-                Some(p) => Cond::Visited(self.name(p)),
+                Some(p) => Cond::Visited(self.name(&p)),
                 None => Cond::And(Vec::new()),
             },
             Rule::tagged_test => match pair.into_inner().nth(1) {
-                Some(p) => Cond::Tagged(self.name(p)),
+                Some(p) => Cond::Tagged(self.name(&p)),
                 None => Cond::And(Vec::new()),
             },
             _ => Cond::Flag(self.plain_name(&pair)),
@@ -520,11 +527,11 @@ impl<'d> Builder<'d> {
             Rule::int => Operand::Int(self.int(&pair)),
             Rule::turn_ref => Operand::Turn(span),
             Rule::visits_ref => match pair.into_inner().nth(1) {
-                Some(p) => Operand::Visits(self.name(p)),
+                Some(p) => Operand::Visits(self.name(&p)),
                 None => Operand::Turn(span),
             },
             Rule::count_ref => match pair.into_inner().nth(1) {
-                Some(p) => Operand::Count(self.name(p)),
+                Some(p) => Operand::Count(self.name(&p)),
                 None => Operand::Turn(span),
             },
             _ => Operand::Var(self.plain_name(&pair)),
@@ -572,8 +579,8 @@ impl<'d> Builder<'d> {
             Rule::ever_pred | Rule::never_pred => {
                 let ever = pair.as_rule() == Rule::ever_pred;
                 match pair.into_inner().nth(1) {
-                    Some(p) if ever => Pred::Ever(self.name(p)),
-                    Some(p) => Pred::Never(self.name(p)),
+                    Some(p) if ever => Pred::Ever(self.name(&p)),
+                    Some(p) => Pred::Never(self.name(&p)),
                     None => Pred::And(Vec::new()),
                 }
             }
@@ -587,7 +594,7 @@ impl<'d> Builder<'d> {
             },
             Rule::ending_pred | Rule::sequence_pred => {
                 let ending = pair.as_rule() == Rule::ending_pred;
-                let names: Vec<Name> = pair.into_inner().skip(1).map(|p| self.name(p)).collect();
+                let names: Vec<Name> = pair.into_inner().skip(1).map(|p| self.name(&p)).collect();
                 if ending {
                     Pred::Ending(names)
                 } else {
@@ -600,7 +607,7 @@ impl<'d> Builder<'d> {
                 else {
                     return Pred::And(Vec::new());
                 };
-                let tag = self.name(tag);
+                let tag = self.name(&tag);
                 Pred::Count(tag, cmp_op(op.as_str()), self.int(&n))
             }
             Rule::within_pred => {
@@ -609,7 +616,7 @@ impl<'d> Builder<'d> {
                 else {
                     return Pred::And(Vec::new());
                 };
-                let tag = self.name(tag);
+                let tag = self.name(&tag);
                 Pred::Within(tag, self.int(&n))
             }
             Rule::before_pred => {
@@ -617,7 +624,7 @@ impl<'d> Builder<'d> {
                 let (Some(a), Some(_), Some(b)) = (inner.next(), inner.next(), inner.next()) else {
                     return Pred::And(Vec::new());
                 };
-                Pred::Before(self.name(a), self.name(b))
+                Pred::Before(self.name(&a), self.name(&b))
             }
             _ => {
                 let text = pair.as_str().trim().to_string();
@@ -651,9 +658,7 @@ fn cmp_op(text: &str) -> CmpOp {
 
 fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphabetic() || c.is_ascii_digit() || c == '_')
 }
 

@@ -182,8 +182,7 @@ pub(super) fn diagnostic(
     phrases.sort_unstable();
     phrases.dedup();
     let first_word = line.len() - line.trim_start().len();
-    let message = if phrases.is_empty() || (at == first_word && phrases.contains(&"a statement"))
-    {
+    let message = if phrases.is_empty() || (at == first_word && phrases.contains(&"a statement")) {
         format!("expected a statement, found {found}")
     } else {
         format!("expected {}, found {found}", join(&phrases))

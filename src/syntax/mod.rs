@@ -145,9 +145,12 @@ impl Parsed {
     /// syntax errors, since the file's structure is unknown).
     #[must_use]
     pub fn has_syntax_errors(&self) -> bool {
-        self.diagnostics
-            .iter()
-            .any(|d| matches!(d.code, Code::Syntax | Code::UnknownStatement | Code::TooDeep))
+        self.diagnostics.iter().any(|d| {
+            matches!(
+                d.code,
+                Code::Syntax | Code::UnknownStatement | Code::TooDeep
+            )
+        })
     }
 }
 
@@ -230,8 +233,8 @@ fn too_deep(line: &str) -> Option<usize> {
     while i < bytes.len() {
         let rest = &line[i..];
         if let Some(close) = quote {
-            if rest.starts_with('\\') {
-                i += 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
+            if let Some(escaped) = rest.strip_prefix('\\') {
+                i += 1 + escaped.chars().next().map_or(0, char::len_utf8);
                 continue;
             }
             if rest.starts_with(close) {

@@ -5,7 +5,7 @@
 //! closes the open rule. A statement that fits nowhere is reported where it stands.
 
 use super::statement::{Statement, StatementKind};
-use crate::ast::{Choice, File, Item, Rule, RubricItem, Scene, Stmt, StmtKind, Trigger, Variant};
+use crate::ast::{Choice, File, Item, RubricItem, Rule, Scene, Stmt, StmtKind, Trigger, Variant};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 
@@ -47,7 +47,7 @@ impl Grouper {
     fn close_rule(&mut self) {
         if let Some(rule) = self.rule.take() {
             if let Some(rubric) = self.rubric.as_mut() {
-                rubric.push(RubricItem::Rule(rule));
+                rubric.push(RubricItem::Rule(Box::new(rule)));
             }
         }
     }
@@ -171,7 +171,9 @@ impl Grouper {
                 self.close_all();
                 self.rubric = Some(Vec::new());
             }
-            StatementKind::PassMark(_) | StatementKind::Criterion { .. } | StatementKind::Rule(_)
+            StatementKind::PassMark(_)
+            | StatementKind::Criterion { .. }
+            | StatementKind::Rule(_)
                 if self.rubric.is_none() =>
             {
                 self.misplaced(what, kw, "this belongs inside a `rubric` block");
@@ -349,13 +351,19 @@ impl Grouper {
             },
             StatementKind::Effect { target, op } => StmtKind::Effect { target, op },
             other => {
-                self.misplaced(other.describe(), keyword, "this statement cannot appear here");
+                self.misplaced(
+                    other.describe(),
+                    keyword,
+                    "this statement cannot appear here",
+                );
                 return;
             }
         };
         let choice_only = matches!(
             stmt_kind,
-            StmtKind::Tags(_) | StmtKind::Coach(_) | StmtKind::Transition(crate::ast::Transition::Stay)
+            StmtKind::Tags(_)
+                | StmtKind::Coach(_)
+                | StmtKind::Transition(crate::ast::Transition::Stay)
         );
         if choice_only && self.choice.is_none() {
             let what = match &stmt_kind {
