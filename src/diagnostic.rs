@@ -96,7 +96,6 @@ codes! {
     EmptyRange = "E043", Error, "empty range";
     DuplicatePass = "E044", Error, "second pass mark";
     BadValue = "E045", Error, "value out of its allowed range";
-    NotPlayable = "E046", Error, "a library file cannot be played";
     GotoCycle = "E050", Error, "scene-level gotos that loop without a choice";
     Stuck = "E051", Error, "reachable stuck state";
     IncludeAbsolute = "E060", Error, "absolute include path";

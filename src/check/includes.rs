@@ -7,9 +7,10 @@
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
-use crate::ast::{File, Item, Str};
+use crate::ast::{Item, Name, Str};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceMap;
+use crate::source::Span;
 use crate::syntax;
 
 /// How deep includes may nest.
@@ -52,8 +53,10 @@ pub fn read_text(path: &Path) -> Result<String, String> {
 /// The merged items of an entry file and its includes.
 pub struct Expanded {
     pub items: Vec<Item>,
-    /// The entry file as parsed (for its header and first statement).
-    pub entry: File,
+    /// The entry file's `scenario` header (id, title, span of the statement).
+    pub header: Option<(Name, Str, Span)>,
+    /// The span of the entry file's first statement.
+    pub first_statement: Option<Span>,
     pub syntax_errors: bool,
 }
 
@@ -96,10 +99,16 @@ pub fn expand(
         diagnostics,
         syntax_errors: &mut syntax_errors,
     };
-    ctx.splice(&parsed.file.items, path, &mut stack, &mut items);
+    let header = parsed
+        .file
+        .header()
+        .map(|(id, title, span)| (id.clone(), title.clone(), span));
+    let first_statement = parsed.file.first_statement;
+    ctx.splice(parsed.file.items, path, &mut stack, &mut items);
     Expanded {
         items,
-        entry: parsed.file,
+        header,
+        first_statement,
         syntax_errors,
     }
 }
@@ -114,15 +123,15 @@ struct Context<'a> {
 impl Context<'_> {
     fn splice(
         &mut self,
-        items: &[Item],
+        items: Vec<Item>,
         from: &Path,
         stack: &mut Vec<PathBuf>,
         out: &mut Vec<Item>,
     ) {
         for item in items {
             match item {
-                Item::Include { path, .. } => self.include(path, from, stack, out),
-                other => out.push(other.clone()),
+                Item::Include { path, .. } => self.include(&path, from, stack, out),
+                other => out.push(other),
             }
         }
     }
@@ -143,6 +152,25 @@ impl Context<'_> {
             return;
         }
         let shown = normalize(&from.parent().unwrap_or(Path::new("")).join(&written));
+        let outside = |code| {
+            fail(
+                code,
+                format!(
+                    "`{written}` lies outside the root folder `{}`",
+                    self.root.display()
+                ),
+                "keep included files inside the course folder, or widen it with `--root DIR`",
+            )
+        };
+        // Lexically first, so that nothing outside the root is even looked at.
+        let from_dir = std::fs::canonicalize(from)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        if !normalize(&from_dir.join(&written)).starts_with(self.root) {
+            self.diagnostics.push(outside(Code::IncludeOutsideRoot));
+            return;
+        }
         let Ok(canonical) = std::fs::canonicalize(&shown) else {
             self.diagnostics.push(fail(
                 Code::IncludeMissing,
@@ -151,15 +179,9 @@ impl Context<'_> {
             ));
             return;
         };
+        // Again after resolving links: a symlink must not lead out of the root either.
         if !canonical.starts_with(self.root) {
-            self.diagnostics.push(fail(
-                Code::IncludeOutsideRoot,
-                format!(
-                    "`{written}` lies outside the root folder `{}`",
-                    self.root.display()
-                ),
-                "keep included files inside the course folder, or widen it with `--root DIR`",
-            ));
+            self.diagnostics.push(outside(Code::IncludeOutsideRoot));
             return;
         }
         if stack.contains(&canonical) {
@@ -213,7 +235,7 @@ impl Context<'_> {
             return;
         }
         stack.push(canonical);
-        self.splice(&parsed.file.items, &shown, stack, out);
+        self.splice(parsed.file.items, &shown, stack, out);
         stack.pop();
     }
 }

@@ -62,12 +62,15 @@ pub fn check_text(path: &Path, text: String, root: Option<&Path>) -> Checked {
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
     let expanded = includes::expand(path, text, &root, &mut sources, &mut diagnostics);
-    let header = expanded.entry.header();
+    let header = expanded
+        .header
+        .as_ref()
+        .map(|(id, title, span)| (id, title, *span));
     let library = header.is_none();
     let mut scenario = None;
     if !expanded.syntax_errors {
         let mut resolver = resolve::Resolver::new(&sources, library);
-        if let (Some((_, _, span)), Some(first)) = (header, expanded.entry.first_statement) {
+        if let (Some((_, _, span)), Some(first)) = (header, expanded.first_statement) {
             if span != first {
                 resolver.diagnostics.push(
                     Diagnostic::new(

@@ -42,6 +42,11 @@ impl<'d> Builder<'d> {
     /// The statement of a `line` pair, if the line has one.
     pub(super) fn line(&mut self, line: Pair<'_, Rule>) -> Option<Statement> {
         let pair = line.into_inner().find(|p| p.as_rule() != Rule::EOI)?;
+        self.statement_pair(pair)
+    }
+
+    /// A statement from the pair of its rule.
+    pub(super) fn statement_pair(&mut self, pair: Pair<'_, Rule>) -> Option<Statement> {
         let span = self.span(&pair);
         let keyword = pair
             .clone()

@@ -28,7 +28,7 @@ pub use statement::{Statement, StatementKind};
 pub(crate) struct ScenarioParser;
 
 /// Deepest nesting of parentheses and `not` a condition or predicate may have.
-pub const MAX_NESTING: usize = 128;
+pub const MAX_NESTING: usize = 64;
 
 /// Every reserved word of the language, in the grammar's order.
 pub const KEYWORDS: &[&str] = &[
@@ -207,6 +207,25 @@ pub fn statements(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -
             );
             continue;
         }
+        // Fast path: enter the grammar at the statement its first word names.
+        let indent = line.len() - trimmed.len();
+        if let Some(rule) = entry_rule(trimmed) {
+            if let Ok(mut pairs) = ScenarioParser::parse(rule, trimmed) {
+                if let Some(pair) = pairs.next() {
+                    let rest =
+                        trimmed[pair.as_span().end()..].trim_start_matches([' ', '\t', '\r']);
+                    if rest.is_empty() || rest.starts_with('#') {
+                        let mut builder = build::Builder::new(file, start + indent, diagnostics);
+                        if let Some(statement) = builder.statement_pair(pair) {
+                            out.push(statement);
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        // The whole line rule: for statements without a keyword of their own, and for the
+        // error message when the fast path failed.
         match ScenarioParser::parse(Rule::line, line) {
             Ok(mut pairs) => {
                 let Some(line_pair) = pairs.next() else {
@@ -221,6 +240,60 @@ pub fn statements(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -
         }
     }
     out
+}
+
+/// The statement rule a line's first word selects, when it selects exactly one.
+fn entry_rule(line: &str) -> Option<Rule> {
+    let word_end = line
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    let word = &line[..word_end];
+    Some(match word {
+        "scenario" => Rule::scenario_decl,
+        "brief" => Rule::brief_decl,
+        "objective" => Rule::objective_decl,
+        "meta" => Rule::meta_decl,
+        "include" => Rule::include_decl,
+        "customer" => Rule::customer_decl,
+        "agent" => Rule::agent_decl,
+        "character" => Rule::character_decl,
+        "emotion" => Rule::emotion_decl,
+        "flag" => Rule::flag_decl,
+        "start" => Rule::start_decl,
+        "scene" => Rule::scene_decl,
+        "when" => Rule::when_decl,
+        "ending" => Rule::ending_decl,
+        "rubric" => Rule::rubric_decl,
+        "criterion" => Rule::criterion_decl,
+        "rule" => Rule::rule_decl,
+        "in" => Rule::in_decl,
+        "worth" => Rule::worth_decl,
+        "critical" => Rule::critical_decl,
+        "expect" => Rule::expect_decl,
+        "fail" => Rule::fail_text,
+        "choice" => Rule::choice_decl,
+        "otherwise" => Rule::otherwise_decl,
+        "tags" => Rule::tags_decl,
+        "coach" => Rule::coach_decl,
+        "narrate" => Rule::narrate_decl,
+        "set" => Rule::set_decl,
+        "clear" => Rule::clear_decl,
+        "goto" => Rule::goto_decl,
+        "end" => Rule::end_decl,
+        "stay" => Rule::stay_decl,
+        "if" => Rule::variant_decl,
+        "" => return None,
+        _ if is_keyword(word) => return None,
+        _ => match line[word_end..]
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .next()
+        {
+            Some(':') => Rule::speaker_line,
+            Some('+' | '-' | '=') => Rule::effect_decl,
+            _ => return None,
+        },
+    })
 }
 
 /// The byte offset where a line's nesting of `(` and `not` first exceeds [`MAX_NESTING`].
