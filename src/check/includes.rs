@@ -163,9 +163,12 @@ impl Context<'_> {
             )
         };
         // Lexically first, so that nothing outside the root is even looked at.
-        let from_dir = std::fs::canonicalize(from)
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
+        let parent = match from.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let from_dir = std::fs::canonicalize(parent)
+            .or_else(|_| std::path::absolute(parent))
             .unwrap_or_default();
         if !normalize(&from_dir.join(&written)).starts_with(self.root) {
             self.diagnostics.push(outside(Code::IncludeOutsideRoot));

@@ -61,5 +61,5 @@ fn readme_snippets_check() {
 
 #[test]
 fn language_reference_snippets_check() {
-    check_blocks("docs/language.md", 20);
+    check_blocks("docs/language.md", 15);
 }

@@ -69,7 +69,7 @@ fn the_text_debrief_is_pinned() {
     let dir = root().join("tests/fixtures/examples");
     let out = rapport(
         &dir,
-        &["run", "broken_blender.scenario", "--choices", "1,1,2,1,1"],
+        &["run", "broken_blender.scenario", "--choices", "1,1,1,2,1"],
     );
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!(stdout(&out));
