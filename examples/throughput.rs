@@ -8,6 +8,9 @@
 //! file made of renamed copies of its scenes, and turns per second of long runs (always
 //! the first offered choice, then the last, alternating per run).
 
+// Byte and turn counts become f64 only to print rates.
+#![allow(clippy::cast_precision_loss)]
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -27,7 +30,6 @@ fn best_of<T>(rounds: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, last.expect("at least one round"))
 }
 
-#[allow(clippy::cast_precision_loss)]
 fn mb_per_s(bytes: usize, time: Duration) -> f64 {
     bytes as f64 / 1e6 / time.as_secs_f64()
 }
@@ -97,7 +99,6 @@ fn main() {
             runs += 1;
         }
         let secs = start.elapsed().as_secs_f64();
-        #[allow(clippy::cast_precision_loss)]
         let _ = writeln!(
             report,
             "{file}: {runs} runs, {turns} turns in {secs:.2} s = {:.0} turns/s",
