@@ -8,7 +8,7 @@ use rapport::diagnostic::Severity;
 
 use crate::common::{rendered, root};
 
-/// The ```scenario blocks of a Markdown file, with their line numbers.
+/// The `scenario` code blocks of a Markdown file, with their line numbers.
 fn blocks(markdown: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;

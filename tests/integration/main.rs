@@ -1,5 +1,8 @@
 //! The one integration-test binary (style.md: one binary links faster on 2 cores).
 
+// Test helpers may unwrap: a failure there is a failed test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod check;
 mod common;
 mod docs;
