@@ -8,6 +8,7 @@ pub mod ast;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod explore;
 pub mod render;
 pub mod rubric;
 pub mod runtime;

@@ -32,7 +32,8 @@ index!(
     TagId,
     ChoiceId,
     TriggerId,
-    CriterionId
+    CriterionId,
+    StmtId
 );
 
 #[derive(Clone, Debug)]
@@ -85,13 +86,21 @@ impl Text {
     }
 }
 
+/// A tracked visit counter: only scenes whose visits some condition reads have one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VisitSlot(pub u32);
+
+/// A tracked tag counter: only tags whose count some condition reads have one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TagSlot(pub u32);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operand {
     Int(i64),
     Emotion(EmotionId),
     Turn,
-    Visits(SceneId),
-    Count(TagId),
+    Visits(VisitSlot),
+    Count(TagSlot),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,8 +116,8 @@ pub enum Cond {
     Not(Box<Cond>),
     Cmp(Expr, CmpOp, Expr),
     Flag(FlagId),
-    Visited(SceneId),
-    Tagged(TagId),
+    Visited(VisitSlot),
+    Tagged(TagSlot),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,6 +130,8 @@ pub enum Effect {
 
 #[derive(Clone, Debug)]
 pub struct Line {
+    /// Unique across the scenario (for coverage).
+    pub id: StmtId,
     pub speaker: CharId,
     pub text: Text,
     pub cond: Option<Cond>,
@@ -132,11 +143,13 @@ pub struct Line {
 pub enum Stmt {
     Line(Line),
     Narrate {
+        id: StmtId,
         text: Text,
         cond: Option<Cond>,
         span: Span,
     },
     Effect {
+        id: StmtId,
         effect: Effect,
         span: Span,
     },
@@ -264,6 +277,27 @@ pub struct Scenario {
     pub triggers: Vec<Trigger>,
     pub endings: Vec<Ending>,
     pub rubric: Option<Rubric>,
+    /// How many statements (lines, narrations, effects) have a [`StmtId`].
+    pub stmt_count: usize,
+    /// What conditions can observe (so that state holds only that).
+    pub counters: Counters,
+}
+
+/// The counters a run keeps: only those some condition reads (language.md §5a's "counters
+/// that conditions read"), so that state stays small however large the scenario is.
+#[derive(Clone, Debug, Default)]
+pub struct Counters {
+    /// Per scene: its visit counter, if some condition reads it.
+    pub visit_slot: Vec<Option<VisitSlot>>,
+    /// Per tag: its counter, if some condition reads it.
+    pub tag_slot: Vec<Option<TagSlot>>,
+    /// Per choice: its place among the `once` choices, if it is one.
+    pub once_slot: Vec<Option<u32>>,
+    pub visit_slots: usize,
+    pub tag_slots: usize,
+    pub once_slots: usize,
+    /// Whether some condition reads `turn`.
+    pub reads_turn: bool,
 }
 
 impl Scenario {

@@ -10,9 +10,9 @@ use super::names::Table;
 use crate::ast::{self, Item, Role, RubricItem, StmtKind, TextPart};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::scenario::{
-    CharId, Character, ChoiceId, Cond, Criterion, CriterionId, Effect, Emotion, EmotionId, Ending,
-    EndingId, Exit, Expr, Flag, FlagId, Line, Operand, Pred, Rubric, Rule, Scenario, Scene,
-    SceneId, Segment, Stmt, TagId, Text, Transition, Trigger,
+    CharId, Character, ChoiceId, Cond, Counters, Criterion, CriterionId, Effect, Emotion,
+    EmotionId, Ending, EndingId, Exit, Expr, Flag, FlagId, Line, Operand, Pred, Rubric, Rule,
+    Scenario, Scene, SceneId, Segment, Stmt, TagId, TagSlot, Text, Transition, Trigger, VisitSlot,
 };
 use crate::source::{SourceMap, Span};
 use crate::syntax::is_keyword;
@@ -49,6 +49,10 @@ pub(super) struct Resolver<'a> {
     used_values: HashSet<usize>,
     used_criteria: HashSet<usize>,
     always: Vec<Cond>,
+    next_stmt: usize,
+    visit_slots: std::collections::HashMap<SceneId, u32>,
+    tag_slots: std::collections::HashMap<TagId, u32>,
+    reads_turn: bool,
     /// Library mode: only structure and duplicates are checked.
     library: bool,
 }
@@ -75,6 +79,10 @@ impl<'a> Resolver<'a> {
             used_values: HashSet::new(),
             used_criteria: HashSet::new(),
             always: Vec::new(),
+            next_stmt: 0,
+            visit_slots: std::collections::HashMap::new(),
+            tag_slots: std::collections::HashMap::new(),
+            reads_turn: false,
             library,
         }
     }
@@ -419,6 +427,7 @@ impl<'a> Resolver<'a> {
         super::flow::goto_cycles(items, &self.scenes, &mut self.diagnostics);
 
         let (header_id, header_title, _) = header?;
+        let counters = self.counters(self.scenes_len(), self.tags.names().count(), &choices);
         let has_rubric = items.iter().any(|i| matches!(i, Item::Rubric(_)));
         Some(Scenario {
             id: header_id.text.clone(),
@@ -443,7 +452,13 @@ impl<'a> Resolver<'a> {
                 rules,
                 always: std::mem::take(&mut self.always),
             }),
+            stmt_count: self.next_stmt,
+            counters,
         })
+    }
+
+    fn scenes_len(&self) -> usize {
+        self.scenes.names().count()
     }
 
     fn unused(&mut self, items: &[Item]) {
@@ -688,6 +703,60 @@ impl<'a> Resolver<'a> {
         })
     }
 
+    fn visit_slot(&mut self, scene: SceneId) -> VisitSlot {
+        let next = u32::try_from(self.visit_slots.len()).unwrap_or(u32::MAX);
+        VisitSlot(*self.visit_slots.entry(scene).or_insert(next))
+    }
+
+    fn tag_slot(&mut self, tag: TagId) -> TagSlot {
+        let next = u32::try_from(self.tag_slots.len()).unwrap_or(u32::MAX);
+        TagSlot(*self.tag_slots.entry(tag).or_insert(next))
+    }
+
+    fn counters(
+        &self,
+        scenes: usize,
+        tags: usize,
+        choices: &[crate::scenario::Choice],
+    ) -> Counters {
+        let mut visit_slot = vec![None; scenes];
+        for (scene, slot) in &self.visit_slots {
+            if let Some(s) = visit_slot.get_mut(scene.index()) {
+                *s = Some(VisitSlot(*slot));
+            }
+        }
+        let mut tag_slot = vec![None; tags];
+        for (tag, slot) in &self.tag_slots {
+            if let Some(s) = tag_slot.get_mut(tag.index()) {
+                *s = Some(TagSlot(*slot));
+            }
+        }
+        let mut once_slots = 0;
+        let once_slot = choices
+            .iter()
+            .map(|c| {
+                c.once.then(|| {
+                    once_slots += 1;
+                    u32::try_from(once_slots - 1).unwrap_or(u32::MAX)
+                })
+            })
+            .collect();
+        Counters {
+            visit_slot,
+            tag_slot,
+            once_slot,
+            visit_slots: self.visit_slots.len(),
+            tag_slots: self.tag_slots.len(),
+            once_slots,
+            reads_turn: self.reads_turn,
+        }
+    }
+
+    fn stmt_id(&mut self) -> crate::scenario::StmtId {
+        self.next_stmt += 1;
+        crate::scenario::StmtId::from_index(self.next_stmt - 1)
+    }
+
     /// Resolves a body; its transition, if any, must be its last statement.
     fn body(
         &mut self,
@@ -719,6 +788,7 @@ impl<'a> Resolver<'a> {
                 } => {
                     let speaker = self.speaker(speaker);
                     let line = Line {
+                        id: self.stmt_id(),
                         speaker,
                         text: self.text(text),
                         cond: cond.as_ref().map(|c| self.cond(c)),
@@ -731,6 +801,7 @@ impl<'a> Resolver<'a> {
                     out.push(Stmt::Line(line));
                 }
                 StmtKind::Narrate { text, cond } => out.push(Stmt::Narrate {
+                    id: self.stmt_id(),
                     text: self.text(text),
                     cond: cond.as_ref().map(|c| self.cond(c)),
                     span: stmt.span,
@@ -741,7 +812,9 @@ impl<'a> Resolver<'a> {
                         ast::EffectOp::Add(n) => Effect::Add(e, *n),
                         ast::EffectOp::Assign(n) => Effect::Assign(e, *n),
                     };
+                    let id = self.stmt_id();
                     out.push(Stmt::Effect {
+                        id,
                         effect,
                         span: stmt.span,
                     });
@@ -753,7 +826,9 @@ impl<'a> Resolver<'a> {
                     } else {
                         Effect::Clear(f)
                     };
+                    let id = self.stmt_id();
                     out.push(Stmt::Effect {
+                        id,
                         effect,
                         span: stmt.span,
                     });
@@ -860,8 +935,14 @@ impl<'a> Resolver<'a> {
             ast::Cond::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
             ast::Cond::Cmp(a, op, b) => Cond::Cmp(self.expr(a), *op, self.expr(b)),
             ast::Cond::Flag(name) => Cond::Flag(self.flag_ref(name, false)),
-            ast::Cond::Visited(name) => Cond::Visited(self.scene_ref(name)),
-            ast::Cond::Tagged(name) => Cond::Tagged(self.tag_ref(name)),
+            ast::Cond::Visited(name) => {
+                let scene = self.scene_ref(name);
+                Cond::Visited(self.visit_slot(scene))
+            }
+            ast::Cond::Tagged(name) => {
+                let tag = self.tag_ref(name);
+                Cond::Tagged(self.tag_slot(tag))
+            }
         }
     }
 
@@ -879,9 +960,18 @@ impl<'a> Resolver<'a> {
     fn operand(&mut self, operand: &ast::Operand) -> Operand {
         match operand {
             ast::Operand::Int(i) => Operand::Int(i.value),
-            ast::Operand::Turn(_) => Operand::Turn,
-            ast::Operand::Visits(name) => Operand::Visits(self.scene_ref(name)),
-            ast::Operand::Count(name) => Operand::Count(self.tag_ref(name)),
+            ast::Operand::Turn(_) => {
+                self.reads_turn = true;
+                Operand::Turn
+            }
+            ast::Operand::Visits(name) => {
+                let scene = self.scene_ref(name);
+                Operand::Visits(self.visit_slot(scene))
+            }
+            ast::Operand::Count(name) => {
+                let tag = self.tag_ref(name);
+                Operand::Count(self.tag_slot(tag))
+            }
             ast::Operand::Var(name) => Operand::Emotion(self.emotion_ref(name, false)),
         }
     }

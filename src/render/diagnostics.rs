@@ -68,7 +68,10 @@ pub fn render(sources: &SourceMap, diagnostic: &Diagnostic, colour: bool) -> Str
             Level::HELP.secondary_title(help.as_str()),
         ));
     }
-    let witness = diagnostic.witness.as_ref().map(|w| witness_text(w));
+    let witness = diagnostic
+        .witness
+        .as_ref()
+        .map(|w| witness_text(diagnostic.code, w));
     if let Some(w) = &witness {
         report.push(Group::with_title(Level::NOTE.secondary_title(w.as_str())));
     }
@@ -82,8 +85,12 @@ pub fn render(sources: &SourceMap, diagnostic: &Diagnostic, colour: bool) -> Str
     out
 }
 
-fn witness_text(picks: &[usize]) -> String {
-    if picks.is_empty() {
+fn witness_text(code: crate::diagnostic::Code, picks: &[usize]) -> String {
+    use crate::diagnostic::Code;
+    let shows_a_run = matches!(code, Code::Stuck | Code::EffectAlwaysClamps);
+    if picks.is_empty() && shows_a_run {
+        "witness: every run, before the first pick".to_string()
+    } else if picks.is_empty() {
         "witness: no run does".to_string()
     } else {
         let list: Vec<String> = picks.iter().map(ToString::to_string).collect();

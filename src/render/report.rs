@@ -33,6 +33,7 @@ impl<'r, 's> Report<'r, 's> {
         match self.run.status() {
             Status::Ended(_) => "ended",
             Status::Stuck(_) => "stuck",
+            Status::Cut(_) => "cut",
             Status::AwaitingChoice { .. } => "in_progress",
         }
     }
@@ -328,12 +329,32 @@ pub fn outcome_text(run: &Run<'_>) -> String {
             scenario.scene(*s).id,
             crate::runtime::MAX_TRANSITIONS_WITHOUT_TURN
         ),
+        Status::Cut(reason) => format!(
+            "Cut by the exploration bound: {}.",
+            cut_text(scenario, *reason)
+        ),
         Status::AwaitingChoice { scene, offered } => format!(
             "In progress: after {} picks, in scene `{}` with {} choices offered.",
             run.turns().len(),
             scenario.scene(*scene).id,
             offered.len()
         ),
+    }
+}
+
+/// Why a run was cut, in words.
+#[must_use]
+pub fn cut_text(scenario: &Scenario, reason: crate::runtime::CutReason) -> String {
+    match reason {
+        crate::runtime::CutReason::Visits(s) => {
+            format!(
+                "scene `{}` would be entered once more than allowed",
+                scenario.scene(s).id
+            )
+        }
+        crate::runtime::CutReason::Turns => {
+            "choices would be offered past the turn limit".to_string()
+        }
     }
 }
 

@@ -28,6 +28,15 @@ pub enum StuckReason {
     Loop(SceneId),
 }
 
+/// Why exploration cut a run (language.md §5a).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutReason {
+    /// The scene would have been entered once more than the bound allows.
+    Visits(SceneId),
+    /// Choices would have been offered after the turn bound.
+    Turns,
+}
+
 /// Where a run is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -38,6 +47,8 @@ pub enum Status {
     },
     Ended(EndingId),
     Stuck(StuckReason),
+    /// Stopped by an exploration bound (only runs started with [`Bounds`]).
+    Cut(CutReason),
 }
 
 impl Status {
@@ -47,8 +58,44 @@ impl Status {
             Status::AwaitingChoice { .. } => "awaiting_choice",
             Status::Ended(_) => "ended",
             Status::Stuck(_) => "stuck",
+            Status::Cut(_) => "cut",
         }
     }
+}
+
+/// Exploration bounds: a run is cut when a bounded scene would be entered for the
+/// `max_visits + 1`-th time, or choices would be offered after `max_turns` turns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    pub max_visits: u32,
+    pub max_turns: u32,
+    /// The visit bound applies to every scene (else only to tracked ones: those whose
+    /// visits some condition reads, which is what a memoized search needs).
+    pub all_scenes: bool,
+    /// Whether the turn bound applies.
+    pub turn_limited: bool,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            max_visits: 8,
+            max_turns: 200,
+            all_scenes: true,
+            turn_limited: true,
+        }
+    }
+}
+
+/// What a quiet run records instead of events (for the explorer's coverage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// A scene was entered.
+    Enter(SceneId),
+    /// A line or narration was shown, with the variant used (if any).
+    Line(crate::scenario::StmtId, Option<u16>),
+    /// An effect ran; `true` when it clamped.
+    Effect(crate::scenario::StmtId, bool),
 }
 
 /// A call the run cannot accept in its current state.
@@ -83,7 +130,7 @@ pub struct Turn {
 }
 
 /// One play-through.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Run<'s> {
     scenario: &'s Scenario,
     state: State,
@@ -96,19 +143,84 @@ pub struct Run<'s> {
     /// Emotion values at the start and after each turn.
     history: Vec<Vec<i64>>,
     transitions_without_turn: u32,
+    bounds: Option<Bounds>,
+    /// Entries of every scene, kept only when the visit bound applies to all scenes.
+    entries: Vec<u32>,
+    /// Quiet runs record [`Seen`] items instead of rendering events, turns and history.
+    quiet: bool,
+    seen: Vec<Seen>,
+}
+
+impl Clone for Run<'_> {
+    fn clone(&self) -> Self {
+        Run {
+            scenario: self.scenario,
+            state: self.state.clone(),
+            status: self.status.clone(),
+            scene: self.scene,
+            turns: self.turns.clone(),
+            events: self.events.clone(),
+            always: self.always.clone(),
+            history: self.history.clone(),
+            transitions_without_turn: self.transitions_without_turn,
+            bounds: self.bounds,
+            entries: self.entries.clone(),
+            quiet: self.quiet,
+            seen: self.seen.clone(),
+        }
+    }
+
+    /// Reuses this run's allocations (the explorer copies runs millions of times).
+    fn clone_from(&mut self, source: &Self) {
+        self.scenario = source.scenario;
+        self.state.clone_from(&source.state);
+        match (&mut self.status, &source.status) {
+            (
+                Status::AwaitingChoice { scene, offered },
+                Status::AwaitingChoice {
+                    scene: s,
+                    offered: o,
+                },
+            ) => {
+                *scene = *s;
+                offered.clone_from(o);
+            }
+            (status, source) => status.clone_from(source),
+        }
+        self.scene = source.scene;
+        self.turns.clone_from(&source.turns);
+        self.events.clone_from(&source.events);
+        self.always.clone_from(&source.always);
+        self.history.clone_from(&source.history);
+        self.transitions_without_turn = source.transitions_without_turn;
+        self.bounds = source.bounds;
+        self.entries.clone_from(&source.entries);
+        self.quiet = source.quiet;
+        self.seen.clone_from(&source.seen);
+    }
 }
 
 impl<'s> Run<'s> {
     /// Starts a run and plays up to the first offer (or the end).
     #[must_use]
     pub fn start(scenario: &'s Scenario) -> Self {
+        Self::with(scenario, None, false)
+    }
+
+    /// Starts a run with exploration bounds; `quiet` runs record coverage, not events.
+    #[must_use]
+    pub fn with(scenario: &'s Scenario, bounds: Option<Bounds>, quiet: bool) -> Self {
         let state = State::initial(scenario);
         let always = scenario.rubric.as_ref().map_or_else(Vec::new, |r| {
             r.always.iter().map(|c| state.holds(c)).collect()
         });
         let mut run = Run {
             scenario,
-            history: vec![state.emotions.clone()],
+            history: if quiet {
+                Vec::new()
+            } else {
+                vec![state.emotions.clone()]
+            },
             state,
             status: Status::Stuck(StuckReason::NoChoice(scenario.start)),
             scene: scenario.start,
@@ -116,9 +228,97 @@ impl<'s> Run<'s> {
             events: Vec::new(),
             always,
             transitions_without_turn: 0,
+            entries: if bounds.is_some_and(|b| b.all_scenes) {
+                vec![0; scenario.scenes.len()]
+            } else {
+                Vec::new()
+            },
+            bounds,
+            quiet,
+            seen: Vec::new(),
         };
         run.advance(Transition::Goto(scenario.start));
         run
+    }
+
+    /// A run standing in `scene` with `state`, offered that scene's choices again (as after
+    /// `stay`, without replaying the scene's lines). The explorer uses it to rebuild a run
+    /// from a stored state.
+    #[must_use]
+    pub fn resume(
+        scenario: &'s Scenario,
+        bounds: Option<Bounds>,
+        quiet: bool,
+        scene: SceneId,
+        state: State,
+    ) -> Self {
+        let mut run = Run {
+            scenario,
+            always: Vec::new(),
+            history: Vec::new(),
+            status: Status::Stuck(StuckReason::NoChoice(scene)),
+            scene,
+            turns: Vec::new(),
+            events: Vec::new(),
+            transitions_without_turn: 0,
+            entries: if bounds.is_some_and(|b| b.all_scenes) {
+                vec![0; scenario.scenes.len()]
+            } else {
+                Vec::new()
+            },
+            bounds,
+            quiet,
+            seen: Vec::new(),
+            state,
+        };
+        run.always = scenario.rubric.as_ref().map_or_else(Vec::new, |r| {
+            r.always.iter().map(|c| run.state.holds(c)).collect()
+        });
+        run.advance(Transition::Stay);
+        run
+    }
+
+    /// Puts the run in `scene` and offers its choices again (as after `stay`), with
+    /// whatever state the caller has set through [`Run::state_mut`]. Logs are cleared.
+    pub fn reoffer(&mut self, scene: SceneId) {
+        self.scene = scene;
+        self.turns.clear();
+        self.events.clear();
+        self.seen.clear();
+        self.transitions_without_turn = 0;
+        self.advance(Transition::Stay);
+    }
+
+    /// The state, for the explorer to overwrite before [`Run::reoffer`].
+    pub fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    /// Takes what a quiet run has seen since the last call.
+    pub fn take_seen(&mut self) -> Vec<Seen> {
+        std::mem::take(&mut self.seen)
+    }
+
+    /// Forgets the turns taken so far (the state search keeps paths itself). The run can no
+    /// longer be graded afterwards.
+    pub fn clear_turns(&mut self) {
+        self.turns.clear();
+    }
+
+    /// Forgets the events so far (the explorer renders them as it goes).
+    pub fn clear_events(&mut self) {
+        self.events.clear();
+    }
+
+    /// Clears what a quiet run has seen since the last call.
+    pub fn clear_seen(&mut self) {
+        self.seen.clear();
+    }
+
+    /// What a quiet run has seen since the last [`Run::clear_seen`].
+    #[must_use]
+    pub fn seen(&self) -> &[Seen] {
+        &self.seen
     }
 
     #[must_use]
@@ -210,29 +410,35 @@ impl<'s> Run<'s> {
         let choice = scenario.choice(id);
         self.state.turn += 1;
         self.transitions_without_turn = 0;
-        if choice.once {
-            self.state.once_taken[id.index()] = true;
+        if let Some(slot) = scenario.counters.once_slot[id.index()] {
+            self.state.once_taken[slot as usize] = true;
         }
         for tag in &choice.tags {
-            self.state.tag_counts[tag.index()] += 1;
+            if let Some(slot) = scenario.counters.tag_slot[tag.index()] {
+                self.state.tag_counts[slot.0 as usize] += 1;
+            }
         }
         self.turns.push(Turn { choice: id, number });
-        let text = self.state.render(scenario, &choice.text);
-        let coach = choice
-            .coach
-            .as_ref()
-            .map(|c| self.state.render(scenario, c));
-        self.events.push(Event::Choice {
-            turn: self.state.turn,
-            number,
-            choice: id,
-            text,
-            coach,
-        });
+        if !self.quiet {
+            let text = self.state.render(scenario, &choice.text);
+            let coach = choice
+                .coach
+                .as_ref()
+                .map(|c| self.state.render(scenario, c));
+            self.events.push(Event::Choice {
+                turn: self.state.turn,
+                number,
+                choice: id,
+                text,
+                coach,
+            });
+        }
         self.body(&choice.body);
         let pending = self.check_triggers().unwrap_or(choice.transition);
         self.advance(pending);
-        self.history.push(self.state.emotions.clone());
+        if !self.quiet {
+            self.history.push(self.state.emotions.clone());
+        }
         Ok(&self.events[first_new..])
     }
 
@@ -245,26 +451,36 @@ impl<'s> Run<'s> {
                     if line.cond.as_ref().is_some_and(|c| !self.state.holds(c)) {
                         continue;
                     }
-                    let text = line
-                        .variants
-                        .iter()
-                        .find(|(c, _)| self.state.holds(c))
-                        .map_or(&line.text, |(_, t)| t);
+                    let variant = line.variants.iter().position(|(c, _)| self.state.holds(c));
+                    if self.quiet {
+                        let variant = variant.map(|v| u16::try_from(v).unwrap_or(u16::MAX));
+                        self.seen.push(Seen::Line(line.id, variant));
+                        continue;
+                    }
+                    let text = variant.map_or(&line.text, |v| &line.variants[v].1);
                     let text = self.state.render(scenario, text);
                     self.events.push(Event::Line {
                         speaker: line.speaker,
                         text,
                     });
                 }
-                Stmt::Narrate { text, cond, .. } => {
+                Stmt::Narrate { id, text, cond, .. } => {
                     if cond.as_ref().is_some_and(|c| !self.state.holds(c)) {
+                        continue;
+                    }
+                    if self.quiet {
+                        self.seen.push(Seen::Line(*id, None));
                         continue;
                     }
                     let text = self.state.render(scenario, text);
                     self.events.push(Event::Narration { text });
                 }
-                Stmt::Effect { effect, .. } => {
+                Stmt::Effect { id, effect, .. } => {
                     let change = self.state.apply(scenario, *effect);
+                    if self.quiet {
+                        self.seen.push(Seen::Effect(*id, change.clamped));
+                        continue;
+                    }
                     let target = match effect {
                         crate::scenario::Effect::Add(e, _)
                         | crate::scenario::Effect::Assign(e, _) => Target::Emotion(*e),
@@ -292,10 +508,12 @@ impl<'s> Run<'s> {
             .enumerate()
             .find(|(i, t)| !self.state.fired[*i] && self.state.holds(&t.cond))?;
         self.state.fired[index] = true;
-        self.events.push(Event::Trigger {
-            trigger: crate::scenario::TriggerId::from_index(index),
-            line: trigger.line,
-        });
+        if !self.quiet {
+            self.events.push(Event::Trigger {
+                trigger: crate::scenario::TriggerId::from_index(index),
+                line: trigger.line,
+            });
+        }
         self.body(&trigger.body);
         Some(trigger.transition)
     }
@@ -307,7 +525,9 @@ impl<'s> Run<'s> {
             match pending {
                 Transition::End(ending) => {
                     self.status = Status::Ended(ending);
-                    self.events.push(Event::Ending { ending });
+                    if !self.quiet {
+                        self.events.push(Event::Ending { ending });
+                    }
                     self.sample();
                     return;
                 }
@@ -318,8 +538,28 @@ impl<'s> Run<'s> {
                         self.sample();
                         return;
                     }
+                    let slot = scenario.counters.visit_slot[scene.index()];
+                    if let Some(bounds) = self.bounds {
+                        let entered = if bounds.all_scenes {
+                            self.entries[scene.index()]
+                        } else {
+                            slot.map_or(0, |s| self.state.visits[s.0 as usize])
+                        };
+                        if entered >= bounds.max_visits {
+                            self.status = Status::Cut(CutReason::Visits(scene));
+                            return;
+                        }
+                        if bounds.all_scenes {
+                            self.entries[scene.index()] += 1;
+                        }
+                    }
                     self.scene = scene;
-                    self.state.visits[scene.index()] += 1;
+                    if let Some(slot) = slot {
+                        self.state.visits[slot.0 as usize] += 1;
+                    }
+                    if self.quiet {
+                        self.seen.push(Seen::Enter(scene));
+                    }
                     let s = scenario.scene(scene);
                     self.body(&s.body);
                     if let Some(t) = self.check_triggers() {
@@ -351,18 +591,33 @@ impl<'s> Run<'s> {
             self.status = Status::Stuck(StuckReason::NoChoice(self.scene));
             return None;
         };
-        let offered: Vec<ChoiceId> = choices
-            .iter()
-            .copied()
-            .filter(|&c| {
-                let choice = scenario.choice(c);
-                !(choice.once && self.state.once_taken[c.index()])
-                    && choice
-                        .cond
-                        .as_ref()
-                        .is_none_or(|cond| self.state.holds(cond))
-            })
-            .collect();
+        let mut offered = match std::mem::replace(
+            &mut self.status,
+            Status::Stuck(StuckReason::NoChoice(self.scene)),
+        ) {
+            Status::AwaitingChoice { mut offered, .. } => {
+                offered.clear();
+                offered
+            }
+            _ => Vec::new(),
+        };
+        offered.extend(choices.iter().copied().filter(|&c| {
+            let choice = scenario.choice(c);
+            !scenario.counters.once_slot[c.index()]
+                .is_some_and(|slot| self.state.once_taken[slot as usize])
+                && choice
+                    .cond
+                    .as_ref()
+                    .is_none_or(|cond| self.state.holds(cond))
+        }));
+        if !offered.is_empty() {
+            if let Some(bounds) = self.bounds {
+                if bounds.turn_limited && self.state.turn >= bounds.max_turns {
+                    self.status = Status::Cut(CutReason::Turns);
+                    return None;
+                }
+            }
+        }
         if offered.is_empty() {
             if let Some(t) = otherwise {
                 return Some(*t);

@@ -3,15 +3,15 @@
 use crate::scenario::{Cond, Effect, Expr, Operand, Scenario, Segment, Text};
 
 /// Everything conditions can read, and what `once` and triggers remember.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct State {
     pub emotions: Vec<i64>,
     pub flags: Vec<bool>,
-    /// Times each scene was entered.
+    /// Times each tracked scene was entered (see [`Counters`](crate::scenario::Counters)).
     pub visits: Vec<u32>,
-    /// Times each tag was chosen (a tag repeated on one line counts twice).
+    /// Times each tracked tag was chosen (a tag repeated on one line counts twice).
     pub tag_counts: Vec<u32>,
-    /// `once` choices already taken.
+    /// `once` choices already taken, by their `once` slot.
     pub once_taken: Vec<bool>,
     /// Triggers that have fired.
     pub fired: Vec<bool>,
@@ -27,6 +27,31 @@ pub struct Change {
     pub clamped: bool,
 }
 
+impl Clone for State {
+    fn clone(&self) -> Self {
+        State {
+            emotions: self.emotions.clone(),
+            flags: self.flags.clone(),
+            visits: self.visits.clone(),
+            tag_counts: self.tag_counts.clone(),
+            once_taken: self.once_taken.clone(),
+            fired: self.fired.clone(),
+            turn: self.turn,
+        }
+    }
+
+    /// Reuses this state's allocations (the explorer copies states millions of times).
+    fn clone_from(&mut self, source: &Self) {
+        self.emotions.clone_from(&source.emotions);
+        self.flags.clone_from(&source.flags);
+        self.visits.clone_from(&source.visits);
+        self.tag_counts.clone_from(&source.tag_counts);
+        self.once_taken.clone_from(&source.once_taken);
+        self.fired.clone_from(&source.fired);
+        self.turn = source.turn;
+    }
+}
+
 impl State {
     /// The initial state (§5.1).
     #[must_use]
@@ -34,9 +59,9 @@ impl State {
         State {
             emotions: scenario.emotions.iter().map(|e| e.initial).collect(),
             flags: scenario.flags.iter().map(|f| f.initial).collect(),
-            visits: vec![0; scenario.scenes.len()],
-            tag_counts: vec![0; scenario.tags.len()],
-            once_taken: vec![false; scenario.choices.len()],
+            visits: vec![0; scenario.counters.visit_slots],
+            tag_counts: vec![0; scenario.counters.tag_slots],
+            once_taken: vec![false; scenario.counters.once_slots],
             fired: vec![false; scenario.triggers.len()],
             turn: 0,
         }
@@ -52,8 +77,8 @@ impl State {
             Cond::Not(inner) => !self.holds(inner),
             Cond::Cmp(a, op, b) => op.eval(self.value(a), self.value(b)),
             Cond::Flag(f) => self.flags[f.index()],
-            Cond::Visited(s) => self.visits[s.index()] >= 1,
-            Cond::Tagged(t) => self.tag_counts[t.index()] >= 1,
+            Cond::Visited(s) => self.visits[s.0 as usize] >= 1,
+            Cond::Tagged(t) => self.tag_counts[t.0 as usize] >= 1,
         }
     }
 
@@ -77,9 +102,21 @@ impl State {
             Operand::Int(n) => *n,
             Operand::Emotion(e) => self.emotions[e.index()],
             Operand::Turn => i64::from(self.turn),
-            Operand::Visits(s) => i64::from(self.visits[s.index()]),
-            Operand::Count(t) => i64::from(self.tag_counts[t.index()]),
+            Operand::Visits(s) => i64::from(self.visits[s.0 as usize]),
+            Operand::Count(t) => i64::from(self.tag_counts[t.0 as usize]),
         }
+    }
+
+    /// How often a scene was entered, if its visits are tracked (some condition reads them).
+    #[must_use]
+    pub fn visits_of(&self, scenario: &Scenario, scene: crate::scenario::SceneId) -> Option<u32> {
+        let slot = scenario
+            .counters
+            .visit_slot
+            .get(scene.index())
+            .copied()
+            .flatten()?;
+        self.visits.get(slot.0 as usize).copied()
     }
 
     /// Applies an effect, clamping emotions to their range.

@@ -55,7 +55,10 @@ fn entering_a_scene_counts_visits_and_runs_statements_in_order() {
             "Cora: e is 7"
         ]
     );
-    assert_eq!(run.state().visits[0], 2);
+    assert_eq!(
+        run.state().visits_of(&s, crate::scenario::SceneId(0)),
+        Some(2)
+    );
 }
 
 #[test]
@@ -122,7 +125,7 @@ fn turn_and_count_inside_a_choice_body_include_that_choice() {
 #[test]
 fn once_choices_hide_after_being_taken_and_stay_offers_again_without_lines() {
     let s = scenario(
-        "scene a\n  C: \"hello\"\n  choice once \"ask\"\n    C: \"answer\"\n    stay\n  choice \"leave\"\n    end x\nending x \"x\"\n",
+        "scene a\n  C: \"hello\"\n  C: \"again\" if visits(a) >= 2\n  choice once \"ask\"\n    C: \"answer\"\n    stay\n  choice \"leave\"\n    end x\nending x \"x\"\n",
     );
     let mut run = Run::start(&s);
     assert_eq!(run.offered().len(), 2);
@@ -133,7 +136,11 @@ fn once_choices_hide_after_being_taken_and_stay_offers_again_without_lines() {
         ["Cora: hello", "> 1. A: ask", "Cora: answer"],
         "stay does not replay the scene's lines"
     );
-    assert_eq!(run.state().visits[0], 1, "stay is not a visit");
+    assert_eq!(
+        run.state().visits_of(&s, crate::scenario::SceneId(0)),
+        Some(1),
+        "stay is not a visit"
+    );
     run.choose(1).unwrap();
     assert!(matches!(run.status(), Status::Ended(_)));
 }
@@ -168,13 +175,14 @@ fn no_choice_and_no_otherwise_is_stuck() {
 #[test]
 fn ten_thousand_transitions_without_a_turn_is_stuck() {
     let s = scenario(
-        "scene a\n  choice \"never\" if f\n    end x\n  otherwise goto b\nscene b\n  choice \"never\" if f\n    end x\n  otherwise goto a\nending x \"x\"\n",
+        "emotion n = 0 in 0..100000\nscene a\n  n +1\n  choice \"never\" if f\n    end x\n  otherwise goto b\nscene b\n  n +1\n  choice \"never\" if f\n    end x\n  otherwise goto a\nending x \"x\"\n",
     );
     let run = Run::start(&s);
     assert!(matches!(run.status(), Status::Stuck(StuckReason::Loop(_))));
     assert_eq!(
-        run.state().visits.iter().sum::<u32>(),
-        super::MAX_TRANSITIONS_WITHOUT_TURN
+        run.state().emotions[1],
+        i64::from(super::MAX_TRANSITIONS_WITHOUT_TURN),
+        "one entry per transition"
     );
 }
 

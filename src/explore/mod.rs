@@ -1,0 +1,231 @@
+//! Explore: every branch of a scenario.
+//!
+//! Consumes a resolved [`Scenario`]; produces the list of runs (`enumerate`), the set of
+//! reachable states (`search`), and from them the state-based diagnostics of `check`
+//! (stuck states, unreachable content, rules that cannot pass or always pass, effects that
+//! always clamp), each with a witness. Design note: reachability comes from the memoized
+//! search, which is complete however many runs there are; only rubric verdicts need runs,
+//! and they say when the enumeration was cut short.
+
+pub mod enumerate;
+pub mod search;
+
+pub use enumerate::{enumerate, Enumeration, RunRecord, Summary};
+pub use search::{search, Mark, Reach};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::runtime::{Bounds, StuckReason};
+use crate::scenario::{Scenario, Stmt};
+
+/// How many runs `check` grades to judge rules.
+pub const CHECK_MAX_RUNS: usize = 20_000;
+
+/// The state-based diagnostics of a checked scenario.
+#[must_use]
+pub fn analyse(scenario: &Scenario, bounds: &Bounds) -> Vec<Diagnostic> {
+    let reach = search(scenario, bounds);
+    let mut out = dead_content(scenario, &reach);
+    out.extend(rule_verdicts(scenario, bounds));
+    out
+}
+
+/// Diagnostics from reachability alone.
+#[must_use]
+pub fn dead_content(scenario: &Scenario, reach: &Reach) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (mark, reason) in &reach.stuck {
+        let witness = reach.witness(*mark);
+        let (scene, message) = match reason {
+            StuckReason::NoChoice(s) => (
+                *s,
+                format!(
+                    "a run gets stuck in scene `{}`: no choice is available and it has no `otherwise`",
+                    scenario.scene(*s).id
+                ),
+            ),
+            StuckReason::Loop(s) => (
+                *s,
+                format!(
+                    "a run loops forever without a choice through scene `{}`",
+                    scenario.scene(*s).id
+                ),
+            ),
+        };
+        out.push(
+            Diagnostic::new(Code::Stuck, scenario.scene(scene).span, message)
+                .label("reachable stuck state")
+                .help("add an `otherwise`, or a choice that is always available")
+                .witness(witness),
+        );
+    }
+    for (i, scene) in scenario.scenes.iter().enumerate() {
+        if reach.scene_entered[i].is_none() {
+            out.push(
+                Diagnostic::new(
+                    Code::UnreachableScene,
+                    scene.span,
+                    format!("no run reaches the scene `{}`", scene.id),
+                )
+                .label("unreachable")
+                .help("add a `goto` to it, or remove it")
+                .witness(Vec::new()),
+            );
+        }
+    }
+    for (i, ending) in scenario.endings.iter().enumerate() {
+        if reach.ending_reached[i].is_none() {
+            out.push(
+                Diagnostic::new(
+                    Code::EndingNeverReached,
+                    ending.span,
+                    format!("no run reaches the ending `{}`", ending.id),
+                )
+                .label("never reached")
+                .help("add an `end` to it, or remove it")
+                .witness(Vec::new()),
+            );
+        }
+    }
+    for (i, choice) in scenario.choices.iter().enumerate() {
+        let scene_reached = reach.scene_entered[choice.scene.index()].is_some();
+        if reach.choice_offered[i].is_none() && scene_reached {
+            out.push(
+                Diagnostic::new(
+                    Code::ChoiceNeverAvailable,
+                    choice.span,
+                    "this choice is never offered: its condition never holds when its scene is played",
+                )
+                .label("never available")
+                .help("loosen its `if`, or remove it")
+                .witness(Vec::new()),
+            );
+        }
+    }
+    let scenes = scenario
+        .scenes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.body, reach.scene_entered[i].is_some()));
+    let choices = scenario
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (&c.body, reach.choice_offered[i].is_some()));
+    let triggers = scenario.triggers.iter().map(|t| (&t.body, true));
+    let bodies = scenes.chain(choices).chain(triggers);
+    for (body, container_reached) in bodies {
+        if !container_reached {
+            continue;
+        }
+        for stmt in body {
+            lines_and_effects(stmt, reach, &mut out);
+        }
+    }
+    out
+}
+
+fn lines_and_effects(stmt: &Stmt, reach: &Reach, out: &mut Vec<Diagnostic>) {
+    match stmt {
+        Stmt::Line(line) => {
+            if reach.shown[line.id.index()].is_none() {
+                out.push(
+                    Diagnostic::new(Code::LineNeverShown, line.span, "no run shows this line")
+                        .label("never shown")
+                        .help("its condition never holds where it stands; loosen it or remove the line")
+                        .witness(Vec::new()),
+                );
+                return;
+            }
+            let texts = &reach.texts_shown[line.id.index()];
+            for (k, (_, text)) in line.variants.iter().enumerate() {
+                if !texts.get(k + 1).copied().unwrap_or(true) {
+                    out.push(
+                        Diagnostic::new(Code::LineNeverShown, text.span, "no run shows this variant")
+                            .label("never shown")
+                            .help("its condition never holds when the line is spoken, or an earlier variant always wins")
+                            .witness(Vec::new()),
+                    );
+                }
+            }
+        }
+        Stmt::Narrate { id, span, .. } => {
+            if reach.shown[id.index()].is_none() {
+                out.push(
+                    Diagnostic::new(Code::LineNeverShown, *span, "no run shows this narration")
+                        .label("never shown")
+                        .help("its condition never holds where it stands; loosen it or remove it")
+                        .witness(Vec::new()),
+                );
+            }
+        }
+        Stmt::Effect { id, span, .. } => {
+            if let Some(mark) = reach.effect_reached[id.index()] {
+                let witness = reach.witness(mark);
+                if !reach.effect_unclamped[id.index()] {
+                    out.push(
+                        Diagnostic::new(
+                            Code::EffectAlwaysClamps,
+                            *span,
+                            "this effect is clamped on every run that reaches it",
+                        )
+                        .label("always clamped")
+                        .help("the emotion is always at the edge of its range here; change the amount or the range")
+                        .witness(witness),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Rules that no run passes, or that every run passes (over ended runs).
+#[must_use]
+pub fn rule_verdicts(scenario: &Scenario, bounds: &Bounds) -> Vec<Diagnostic> {
+    let Some(rubric) = &scenario.rubric else {
+        return Vec::new();
+    };
+    let runs = enumerate(scenario, bounds, CHECK_MAX_RUNS);
+    let ended: Vec<&RunRecord> = runs
+        .runs
+        .iter()
+        .filter(|r| matches!(r.status, crate::runtime::Status::Ended(_)))
+        .collect();
+    if ended.is_empty() {
+        return Vec::new();
+    }
+    let scope = if runs.complete {
+        String::new()
+    } else {
+        format!(" (among the first {CHECK_MAX_RUNS} runs; the exploration was cut short)")
+    };
+    let mut out = Vec::new();
+    for (i, rule) in rubric.rules.iter().enumerate() {
+        let passes = ended
+            .iter()
+            .filter(|r| r.grade.as_ref().is_some_and(|g| g.rules[i].passed))
+            .count();
+        if passes == 0 {
+            out.push(
+                Diagnostic::new(
+                    Code::RuleNeverPasses,
+                    rule.span,
+                    format!("no run passes the rule \"{}\"{scope}", rule.title),
+                )
+                .label("cannot pass")
+                .help("check its `expect`: a tag or ending it needs may be unreachable")
+                .witness(Vec::new()),
+            );
+        } else if passes == ended.len() {
+            out.push(
+                Diagnostic::new(
+                    Code::RuleAlwaysPasses,
+                    rule.span,
+                    format!("every run passes the rule \"{}\"{scope}", rule.title),
+                )
+                .label("cannot fail")
+                .help("a rule that cannot fail grades nothing; check its `expect`"),
+            );
+        }
+    }
+    out
+}

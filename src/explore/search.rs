@@ -1,0 +1,486 @@
+//! Reachability: a memoized breadth-first search over the states where choices are offered.
+//!
+//! A state is the scene plus everything the scenario's conditions can observe: emotions,
+//! flags, `once` choices taken, triggers fired, and only those counters (visits of a scene,
+//! a tag's count, `turn`) that some condition reads. Two runs that reach the same state
+//! behave the same from then on, so each state is expanded once, however many runs lead to
+//! it: the search is complete for scenarios with astronomically many runs. Breadth-first
+//! order makes the first path to anything the shortest (the witness).
+
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
+
+use crate::runtime::{Bounds, Run, Seen, State, Status, StuckReason};
+use crate::scenario::{Scenario, SceneId, Stmt};
+
+/// The picks that lead somewhere (1-based, as displayed).
+pub type Witness = Vec<usize>;
+
+/// What the search found.
+#[derive(Debug, Default)]
+pub struct Reach {
+    /// Distinct states where choices are offered.
+    pub states: usize,
+    /// Transitions simulated (one per offered choice of each state).
+    pub steps: usize,
+    pub scene_entered: Vec<Option<Mark>>,
+    pub ending_reached: Vec<Option<Mark>>,
+    pub choice_offered: Vec<Option<Mark>>,
+    /// Per statement id: a line or narration shown.
+    pub shown: Vec<Option<Mark>>,
+    /// Per statement id of a line: which texts were shown (0: its own text, k: variant k).
+    pub texts_shown: Vec<Vec<bool>>,
+    /// Per statement id of an effect: reached (witness), and whether it ever did not clamp.
+    pub effect_reached: Vec<Option<Mark>>,
+    pub effect_unclamped: Vec<bool>,
+    /// Stuck states: the first for each scene, with why.
+    pub stuck: Vec<(Mark, StuckReason)>,
+    /// Whether some path was cut by a bound on a counter that conditions read.
+    pub cut: bool,
+    /// Lowest and highest value of each emotion at every offer and end.
+    pub emotion_range: Vec<(i64, i64)>,
+    /// For each state: the state it was first reached from, and the pick.
+    parents: Vec<(u32, u32)>,
+}
+
+impl Reach {
+    /// The shortest picks that lead to a mark (built on demand: keeping a path for every
+    /// sighting would cost memory proportional to states × depth).
+    #[must_use]
+    pub fn witness(&self, mark: Mark) -> Witness {
+        let mut picks = Vec::new();
+        if mark.state != u32::MAX {
+            witness_into(&self.parents, mark.state, &mut picks);
+        }
+        if mark.pick != 0 {
+            picks.push(mark.pick as usize);
+        }
+        picks
+    }
+}
+
+/// The part of a run that decides its future: the scene, emotions, flags, `once` choices
+/// taken, triggers fired, the tracked counters, and `turn` when something reads it or tag
+/// counts (which grow with turns) are tracked.
+fn key(run: &Run<'_>, with_turn: bool, out: &mut Vec<i64>) {
+    let state = run.state();
+    out.clear();
+    out.push(i64::from(run.scene().0));
+    out.extend_from_slice(&state.emotions);
+    let mut word = 0i64;
+    let mut bit = 0;
+    let bits = state
+        .flags
+        .iter()
+        .chain(&state.once_taken)
+        .chain(&state.fired);
+    for &b in bits {
+        if b {
+            word |= 1 << bit;
+        }
+        bit += 1;
+        if bit == 63 {
+            out.push(word);
+            word = 0;
+            bit = 0;
+        }
+    }
+    out.push(word);
+    out.extend(state.visits.iter().map(|&v| i64::from(v)));
+    out.extend(state.tag_counts.iter().map(|&v| i64::from(v)));
+    if with_turn {
+        out.push(i64::from(state.turn));
+    }
+}
+
+/// Packs keys into one `u128` when every field's range is known and they fit: the map
+/// then holds plain integers (no allocation per state, and a third of the memory).
+struct Packer {
+    /// Per key position: the lowest value and the number of bits.
+    fields: Vec<(i64, u32)>,
+}
+
+fn bits_for(values: i64) -> u32 {
+    // Bits needed to store 0..values-1.
+    let mut bits = 0;
+    while bits < 63 && (1i64 << bits) < values {
+        bits += 1;
+    }
+    bits
+}
+
+impl Packer {
+    fn new(scenario: &Scenario, bounds: &Bounds, with_turn: bool) -> Option<Self> {
+        let mut fields = vec![(0, bits_for(i64::try_from(scenario.scenes.len()).ok()?))];
+        for e in &scenario.emotions {
+            fields.push((e.lo, bits_for(e.hi.checked_sub(e.lo)?.checked_add(1)?)));
+        }
+        let flags = scenario.flags.len() + scenario.counters.once_slots + scenario.triggers.len();
+        let mut left = flags;
+        loop {
+            let here = left.min(63);
+            fields.push((0, u32::try_from(here).ok()?));
+            left -= here;
+            if left == 0 {
+                break;
+            }
+        }
+        let visits = i64::from(bounds.max_visits) + 1;
+        for _ in 0..scenario.counters.visit_slots {
+            fields.push((0, bits_for(visits)));
+        }
+        let most_tags = scenario
+            .choices
+            .iter()
+            .map(|c| c.tags.len())
+            .max()
+            .unwrap_or(0);
+        let tag_max = i64::from(bounds.max_turns)
+            .checked_mul(i64::try_from(most_tags).ok()?)?
+            .checked_add(1)?;
+        for _ in 0..scenario.counters.tag_slots {
+            fields.push((0, bits_for(tag_max)));
+        }
+        if with_turn {
+            fields.push((0, bits_for(i64::from(bounds.max_turns) + 1)));
+        }
+        let total: u32 = fields.iter().map(|(_, b)| b).sum();
+        (total <= 128).then_some(Packer { fields })
+    }
+
+    /// The packed key, or `None` if some value falls outside its expected range.
+    fn pack(&self, key: &[i64]) -> Option<u128> {
+        if key.len() != self.fields.len() {
+            return None;
+        }
+        let mut packed = 0u128;
+        let mut shift = 0;
+        for (&value, &(lo, bits)) in key.iter().zip(&self.fields) {
+            let offset = u128::try_from(value.checked_sub(lo)?).ok()?;
+            if bits < 128 && offset >> bits != 0 {
+                return None;
+            }
+            packed |= offset << shift;
+            shift += bits;
+        }
+        Some(packed)
+    }
+}
+
+/// States seen so far: packed keys where possible, boxed keys otherwise.
+#[derive(Default)]
+struct Visited {
+    packed: FxHashMap<u128, u32>,
+    boxed: FxHashMap<Box<[i64]>, u32>,
+}
+
+impl Visited {
+    /// Inserts a key; returns whether it is new.
+    fn insert(&mut self, packer: Option<&Packer>, key: &[i64], id: u32) -> bool {
+        if let Some(packed) = packer.and_then(|p| p.pack(key)) {
+            if self.packed.contains_key(&packed) {
+                return false;
+            }
+            self.packed.insert(packed, id);
+            return true;
+        }
+        if self.boxed.contains_key(key) {
+            return false;
+        }
+        self.boxed.insert(key.to_vec().into_boxed_slice(), id);
+        true
+    }
+}
+
+/// Writes the state a key encodes into `state` (the inverse of [`key`]); returns the scene.
+fn decode(key: &[i64], with_turn: bool, state: &mut State) -> SceneId {
+    let scene = SceneId(u32::try_from(key[0]).unwrap_or(0));
+    let e = state.emotions.len();
+    state.emotions.copy_from_slice(&key[1..=e]);
+    let mut at = 1 + e;
+    let mut bit = 0;
+    let mut next_bit = |at: &mut usize| {
+        let value = key[*at] & (1 << bit) != 0;
+        bit += 1;
+        if bit == 63 {
+            bit = 0;
+            *at += 1;
+        }
+        value
+    };
+    for b in state
+        .flags
+        .iter_mut()
+        .chain(state.once_taken.iter_mut())
+        .chain(state.fired.iter_mut())
+    {
+        *b = next_bit(&mut at);
+    }
+    at += 1;
+    for v in state.visits.iter_mut().chain(state.tag_counts.iter_mut()) {
+        *v = u32::try_from(key[at]).unwrap_or(u32::MAX);
+        at += 1;
+    }
+    state.turn = if with_turn {
+        u32::try_from(key[at]).unwrap_or(u32::MAX)
+    } else {
+        0
+    };
+    scene
+}
+
+/// Explores every reachable state.
+#[must_use]
+pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
+    let with_turn = scenario.counters.reads_turn || scenario.counters.tag_slots > 0;
+    // Bounds apply only to what is part of a state, or memoization would be unsound.
+    let bounds = Bounds {
+        all_scenes: false,
+        turn_limited: with_turn,
+        ..*bounds
+    };
+    let mut reach = Reach {
+        texts_shown: vec![Vec::new(); scenario.stmt_count],
+        effect_unclamped: vec![false; scenario.stmt_count],
+        emotion_range: scenario
+            .emotions
+            .iter()
+            .map(|e| (e.initial, e.initial))
+            .collect(),
+        ..Reach::default()
+    };
+    for scene in &scenario.scenes {
+        for stmt in &scene.body {
+            register(&mut reach, stmt);
+        }
+    }
+    for choice in &scenario.choices {
+        for stmt in &choice.body {
+            register(&mut reach, stmt);
+        }
+    }
+    for trigger in &scenario.triggers {
+        for stmt in &trigger.body {
+            register(&mut reach, stmt);
+        }
+    }
+
+    // Parent links: state index → (parent state, pick). The root has no parent.
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    let packer = Packer::new(scenario, &bounds, with_turn);
+    let mut seen = Visited::default();
+    // The frontier holds keys, not runs: a key is the whole state, and far smaller. Every
+    // key of a scenario has the same length, so the frontier is one flat ring of
+    // `[state index, key…]` records.
+    let mut frontier: VecDeque<i64> = VecDeque::new();
+    let mut scratch = Vec::new();
+
+    let mut marks = Marks::new(scenario);
+    let mut root = Run::with(scenario, Some(bounds), true);
+    let items = root.take_seen();
+    let at_start = Mark {
+        state: u32::MAX,
+        pick: 0,
+    };
+    record(&mut marks, &mut reach, &items, at_start);
+    if settle(&mut marks, &mut reach, &root, at_start) {
+        key(&root, with_turn, &mut scratch);
+        seen.insert(packer.as_ref(), &scratch, 0);
+        parents.push((u32::MAX, 0));
+        frontier.push_back(0);
+        frontier.extend(&scratch);
+    }
+    let width = scratch.len();
+    let mut stored = vec![0i64; width];
+
+    // Two scratch runs, refilled in place: no allocation per step once they have grown.
+    let mut run = Run::resume(
+        scenario,
+        Some(bounds),
+        true,
+        scenario.start,
+        State::initial(scenario),
+    );
+    let mut next = run.clone();
+    while let Some(index) = frontier.pop_front() {
+        let index = u32::try_from(index).unwrap_or(u32::MAX);
+        for (slot, value) in stored.iter_mut().zip(frontier.drain(..width)) {
+            *slot = value;
+        }
+        reach.states += 1;
+        let scene = decode(&stored, with_turn, run.state_mut());
+        run.reoffer(scene);
+        run.clear_seen();
+        let here = Mark {
+            state: index,
+            pick: 0,
+        };
+        for (i, &choice) in run.offered().iter().enumerate() {
+            let number = i + 1;
+            marks.choice_offered[choice.index()].get_or_insert(here);
+            next.clone_from(&run);
+            if next.choose(number).is_err() {
+                continue;
+            }
+            reach.steps += 1;
+            next.clear_turns();
+            let mark = Mark {
+                state: index,
+                pick: u32::try_from(number).unwrap_or(u32::MAX),
+            };
+            record(&mut marks, &mut reach, next.seen(), mark);
+            next.clear_seen();
+            if settle(&mut marks, &mut reach, &next, mark) {
+                key(&next, with_turn, &mut scratch);
+                let id = u32::try_from(parents.len()).unwrap_or(u32::MAX);
+                if seen.insert(packer.as_ref(), &scratch, id) {
+                    parents.push((index, mark.pick));
+                    frontier.push_back(i64::from(id));
+                    frontier.extend(&scratch);
+                }
+            }
+        }
+    }
+    reach.scene_entered = marks.scene_entered;
+    reach.ending_reached = marks.ending_reached;
+    reach.choice_offered = marks.choice_offered;
+    reach.shown = marks.shown;
+    reach.effect_reached = marks.effect_reached;
+    reach.stuck = marks.stuck;
+    reach.parents = parents;
+    reach
+}
+
+/// Where something was first seen: after taking `pick` (0: none) from state `state`
+/// (`u32::MAX`: the start). Turned into a list of picks once the search is over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    state: u32,
+    pick: u32,
+}
+
+/// First sightings, kept as marks during the search.
+struct Marks {
+    scene_entered: Vec<Option<Mark>>,
+    ending_reached: Vec<Option<Mark>>,
+    choice_offered: Vec<Option<Mark>>,
+    shown: Vec<Option<Mark>>,
+    effect_reached: Vec<Option<Mark>>,
+    stuck: Vec<(Mark, StuckReason)>,
+}
+
+impl Marks {
+    fn new(scenario: &Scenario) -> Self {
+        Marks {
+            scene_entered: vec![None; scenario.scenes.len()],
+            ending_reached: vec![None; scenario.endings.len()],
+            choice_offered: vec![None; scenario.choices.len()],
+            shown: vec![None; scenario.stmt_count],
+            effect_reached: vec![None; scenario.stmt_count],
+            stuck: Vec::new(),
+        }
+    }
+}
+
+fn register(reach: &mut Reach, stmt: &Stmt) {
+    if let Stmt::Line(line) = stmt {
+        reach.texts_shown[line.id.index()] = vec![false; line.variants.len() + 1];
+    }
+}
+
+/// The picks that lead to state `index`.
+fn witness_into(parents: &[(u32, u32)], mut index: u32, out: &mut Vec<usize>) {
+    while let Some(&(parent, pick)) = parents.get(index as usize) {
+        if parent == u32::MAX {
+            break;
+        }
+        out.push(pick as usize);
+        index = parent;
+    }
+    out.reverse();
+}
+
+/// Records coverage items with the mark of the step that produced them.
+fn record(marks: &mut Marks, reach: &mut Reach, items: &[Seen], mark: Mark) {
+    for item in items {
+        match *item {
+            Seen::Enter(scene) => {
+                marks.scene_entered[scene.index()].get_or_insert(mark);
+            }
+            Seen::Line(id, variant) => {
+                marks.shown[id.index()].get_or_insert(mark);
+                if let Some(texts) = reach.texts_shown.get_mut(id.index()) {
+                    let k = variant.map_or(0, |v| usize::from(v) + 1);
+                    if let Some(t) = texts.get_mut(k) {
+                        *t = true;
+                    }
+                }
+            }
+            Seen::Effect(id, clamped) => {
+                marks.effect_reached[id.index()].get_or_insert(mark);
+                if !clamped {
+                    reach.effect_unclamped[id.index()] = true;
+                }
+            }
+        }
+    }
+}
+
+/// Records where a run stands; returns whether it awaits a choice (a state to expand).
+fn settle(marks: &mut Marks, reach: &mut Reach, run: &Run<'_>, mark: Mark) -> bool {
+    for (range, value) in reach.emotion_range.iter_mut().zip(&run.state().emotions) {
+        range.0 = range.0.min(*value);
+        range.1 = range.1.max(*value);
+    }
+    match run.status() {
+        Status::AwaitingChoice { .. } => true,
+        Status::Ended(e) => {
+            marks.ending_reached[e.index()].get_or_insert(mark);
+            false
+        }
+        Status::Stuck(reason) => {
+            let scene = match reason {
+                StuckReason::NoChoice(s) | StuckReason::Loop(s) => *s,
+            };
+            let known = marks.stuck.iter().any(|(_, r)| match r {
+                StuckReason::NoChoice(s) | StuckReason::Loop(s) => *s == scene,
+            });
+            if !known {
+                marks.stuck.push((mark, *reason));
+            }
+            false
+        }
+        Status::Cut(_) => {
+            reach.cut = true;
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{key, search, Packer};
+    use crate::runtime::tests::scenario;
+    use crate::runtime::{Bounds, Run};
+
+    #[test]
+    fn keys_pack_into_an_integer_and_distinct_states_stay_distinct() {
+        let s = scenario(
+            "flag g\nscene a\n  C: \"{e}\" if visits(a) < 3 and count(t) >= 0\n  choice once \"up\"\n    tags t\n    e +1\n    stay\n  choice \"down\"\n    e -1\n    goto a\n  choice \"end\"\n    set f\n    end x\nending x \"x\"\n",
+        );
+        let bounds = Bounds::default();
+        let packer = Packer::new(&s, &bounds, true).expect("small keys pack");
+        let mut run = Run::with(&s, Some(bounds), true);
+        let (mut k1, mut k2) = (Vec::new(), Vec::new());
+        key(&run, true, &mut k1);
+        run.choose(1).unwrap();
+        key(&run, true, &mut k2);
+        let (p1, p2) = (packer.pack(&k1).unwrap(), packer.pack(&k2).unwrap());
+        assert_ne!(p1, p2);
+        assert_eq!(packer.pack(&k1), Some(p1), "packing is deterministic");
+        let reach = search(&s, &bounds);
+        assert!(reach.states >= 3);
+        assert!(reach.ending_reached[0].is_some());
+    }
+}
