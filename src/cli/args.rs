@@ -18,6 +18,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Play the given picks non-interactively and print the graded report.
     Run(RunArgs),
+    /// Explore every branch: the branch tree (text) or every run (json), with a summary.
+    Paths(PathsArgs),
 }
 
 /// Output format of `check` and `run`.
@@ -53,6 +55,27 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Folder that includes may not leave (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PathsArgs {
+    /// The scenario to explore.
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Cut a run when a scene would be entered more often than this.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub max_visits: u32,
+    /// Cut a run when choices would be offered after this many turns.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_turns: u32,
+    /// Stop listing runs after this many.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_runs: usize,
     /// Folder that includes may not leave (default: the current folder).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,

@@ -6,12 +6,10 @@ use std::path::PathBuf;
 
 use super::args::{CheckArgs, Format};
 use super::{collect, colour, error, exit, out};
-use crate::check::check_file;
+use crate::explore::check_file;
 use crate::diagnostic::Severity;
-use crate::explore::analyse;
 use crate::render::diagnostics::{render, JsonDiagnostic, JsonReport};
 use crate::render::json;
-use crate::runtime::Bounds;
 
 pub(super) fn run(args: &CheckArgs) -> i32 {
     let paths = if args.paths.is_empty() {
@@ -38,7 +36,7 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
     let (mut errors, mut warnings) = (0, 0);
     let mut io_failure = false;
     for file in &files {
-        let mut checked = match check_file(file, args.root.as_deref()) {
+        let checked = match check_file(file, args.root.as_deref()) {
             Ok(c) => c,
             Err(e) => {
                 error(&e.to_string());
@@ -46,12 +44,6 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
                 continue;
             }
         };
-        if let Some(scenario) = &checked.scenario {
-            checked
-                .diagnostics
-                .extend(analyse(scenario, &Bounds::default()));
-            crate::check::sort(&mut checked.diagnostics);
-        }
         for d in &checked.diagnostics {
             let path = checked.sources.path(d.span.file);
             let key = (

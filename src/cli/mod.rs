@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod paths;
 mod run;
 
 use std::io::Write;
@@ -39,6 +40,7 @@ pub fn main() -> i32 {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Paths(args)) => paths::run(&args),
         None => {
             let _ = Cli::command_help();
             exit::USAGE

@@ -17,6 +17,25 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::runtime::{Bounds, StuckReason};
 use crate::scenario::{Scenario, Stmt};
 
+/// `rapport check` of one file: the static checks, then, for a playable file without
+/// errors, the state-based ones.
+///
+/// # Errors
+/// When the file itself cannot be read.
+pub fn check_file(
+    path: &std::path::Path,
+    root: Option<&std::path::Path>,
+) -> Result<crate::check::Checked, crate::check::LoadError> {
+    let mut checked = crate::check::check_file(path, root)?;
+    if let Some(scenario) = &checked.scenario {
+        checked
+            .diagnostics
+            .extend(analyse(scenario, &Bounds::default()));
+        crate::check::sort(&mut checked.diagnostics);
+    }
+    Ok(checked)
+}
+
 /// How many runs `check` grades to judge rules.
 pub const CHECK_MAX_RUNS: usize = 20_000;
 

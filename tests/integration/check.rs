@@ -22,7 +22,7 @@ fn error_fixtures_render_their_diagnostics() {
 }
 
 #[test]
-fn every_static_diagnostic_kind_has_a_fixture_named_after_its_code() {
+fn every_diagnostic_kind_has_a_fixture_named_after_its_code() {
     let fixtures = root().join("tests/fixtures");
     let mut seen = BTreeSet::new();
     for path in scenarios(&fixtures.join("err")) {

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use rapport::check::{check_file, Checked};
+use rapport::check::Checked;
+use rapport::explore::check_file;
 use rapport::render::diagnostics::render;
 
 /// The repository root (tests run with it as the current directory).

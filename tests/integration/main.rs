@@ -7,5 +7,6 @@ mod check;
 mod common;
 mod docs;
 mod limits;
+mod paths;
 mod properties;
 mod run;

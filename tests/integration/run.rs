@@ -147,7 +147,7 @@ fn a_file_with_errors_cannot_be_run() {
 
 #[test]
 fn a_stuck_run_is_reported_with_exit_1() {
-    let dir = root().join("tests/fixtures/ok");
+    let dir = root().join("tests/fixtures/stuck");
     let out = rapport(
         &dir,
         &[
