@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use super::args::{CheckArgs, Format};
 use super::{collect, colour, error, exit, out};
-use crate::explore::check_file;
 use crate::diagnostic::Severity;
+use crate::explore::check_file;
 use crate::render::diagnostics::{render, JsonDiagnostic, JsonReport};
 use crate::render::json;
 

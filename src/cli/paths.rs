@@ -52,7 +52,13 @@ pub(super) fn run(args: &PathsArgs) -> i32 {
             out(&tree);
             out(&paths::summary_text(scenario, &summary, &reach, &dead));
         }
-        Format::Json => out(&paths::json(scenario, &enumeration, &summary, &reach, &dead)),
+        Format::Json => out(&paths::json(
+            scenario,
+            &enumeration,
+            &summary,
+            &reach,
+            &dead,
+        )),
     }
     if summary.stuck > 0 {
         exit::CONTENT

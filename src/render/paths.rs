@@ -200,12 +200,20 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach, sources: &SourceMap) -> 
     let mut out = Vec::new();
     for (i, scene) in scenario.scenes.iter().enumerate() {
         if reach.scene_entered[i].is_none() {
-            out.push(format!("{}: scene `{}` is never reached", at(scene.span), scene.id));
+            out.push(format!(
+                "{}: scene `{}` is never reached",
+                at(scene.span),
+                scene.id
+            ));
         }
     }
     for (i, ending) in scenario.endings.iter().enumerate() {
         if reach.ending_reached[i].is_none() {
-            out.push(format!("{}: ending `{}` is never reached", at(ending.span), ending.id));
+            out.push(format!(
+                "{}: ending `{}` is never reached",
+                at(ending.span),
+                ending.id
+            ));
         }
     }
     for (i, choice) in scenario.choices.iter().enumerate() {

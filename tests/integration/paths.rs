@@ -7,7 +7,10 @@ use crate::common::{rapport, root, stdout};
 fn paths_json_agrees_with_the_acceptance_table() {
     let dir = root().join("tests/fixtures/examples");
     let table = std::fs::read_to_string(dir.join("expected.tsv")).unwrap();
-    for (file, count) in [("delayed_order.scenario", 17), ("broken_blender.scenario", 52)] {
+    for (file, count) in [
+        ("delayed_order.scenario", 17),
+        ("broken_blender.scenario", 52),
+    ] {
         let out = rapport(&dir, &["paths", file, "--format", "json"]);
         assert_eq!(out.status.code(), Some(0));
         let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -26,7 +29,11 @@ fn paths_json_agrees_with_the_acceptance_table() {
                 .iter()
                 .map(ToString::to_string)
                 .collect();
-            assert_eq!(choices.join(","), row[1], "run order is depth-first by choice");
+            assert_eq!(
+                choices.join(","),
+                row[1],
+                "run order is depth-first by choice"
+            );
             assert_eq!(run["status"], row[2]);
             assert_eq!(run["ending"], row[3]);
             assert_eq!(run["score"]["earned"].to_string(), row[4]);
@@ -54,7 +61,10 @@ fn uniformly_random_pass_rate_is_exact() {
     // delayed_order: picks are equally likely among those offered. The passing runs are
     // 1,1,1 (1/3·1/3·1/2), 1,2 (1/3·1/3), 2,1,1,1 (1/3·1/2·1/3·1/2), 2,1,2 (1/3·1/2·1/3).
     let dir = root().join("tests/fixtures/examples");
-    let out = rapport(&dir, &["paths", "delayed_order.scenario", "--format", "json"]);
+    let out = rapport(
+        &dir,
+        &["paths", "delayed_order.scenario", "--format", "json"],
+    );
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let rate = json["summary"]["random_pass_rate"].as_f64().unwrap();
     let expected = 1.0 / 18.0 + 1.0 / 9.0 + 1.0 / 36.0 + 1.0 / 18.0;
@@ -66,7 +76,14 @@ fn bounds_cut_runs_and_say_why() {
     let dir = root().join("tests/fixtures/examples");
     let out = rapport(
         &dir,
-        &["paths", "broken_blender.scenario", "--format", "json", "--max-visits", "1"],
+        &[
+            "paths",
+            "broken_blender.scenario",
+            "--format",
+            "json",
+            "--max-visits",
+            "1",
+        ],
     );
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert!(json["summary"]["cut"].as_u64().unwrap() > 0);
@@ -76,9 +93,15 @@ fn bounds_cut_runs_and_say_why() {
         .iter()
         .find(|r| r["status"] == "cut")
         .unwrap();
-    assert_eq!(cut["reason"], "scene `opening` would be entered once more than allowed");
+    assert_eq!(
+        cut["reason"],
+        "scene `opening` would be entered once more than allowed"
+    );
 
-    let out = rapport(&dir, &["paths", "broken_blender.scenario", "--max-runs", "3"]);
+    let out = rapport(
+        &dir,
+        &["paths", "broken_blender.scenario", "--max-runs", "3"],
+    );
     assert!(stdout(&out).contains("… stopped after 3 runs (raise --max-runs to list more)"));
     assert!(stdout(&out).contains("(listing stopped at --max-runs)"));
 }
