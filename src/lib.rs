@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod explore;
 pub mod render;
+pub mod repl;
 pub mod rubric;
 pub mod runtime;
 pub mod scenario;

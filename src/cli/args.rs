@@ -20,6 +20,8 @@ pub enum Command {
     Run(RunArgs),
     /// Explore every branch: the branch tree (text) or every run (json), with a summary.
     Paths(PathsArgs),
+    /// Play a scenario as a trainee, in the terminal.
+    Play(PlayArgs),
 }
 
 /// Output format of `check` and `run`.
@@ -76,6 +78,25 @@ pub struct PathsArgs {
     /// Stop listing runs after this many.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_runs: usize,
+    /// Folder that includes may not leave (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlayArgs {
+    /// The scenario to play.
+    pub file: PathBuf,
+    /// `practice` shows emotion meters and coach notes and allows :undo; `assessment` does not.
+    #[arg(long, default_value = "practice", value_parser = ["practice", "assessment"])]
+    pub mode: String,
+    /// Where to autosave after every turn (default: a file named after the scenario in your
+    /// state directory, shown at start).
+    #[arg(long, value_name = "PATH")]
+    pub save: Option<PathBuf>,
+    /// Continue a saved session.
+    #[arg(long, value_name = "PATH")]
+    pub resume: Option<PathBuf>,
     /// Folder that includes may not leave (default: the current folder).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,

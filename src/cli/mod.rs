@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod paths;
+mod play;
 mod run;
 
 use std::io::Write;
@@ -41,18 +42,8 @@ pub fn main() -> i32 {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Paths(args)) => paths::run(&args),
-        None => {
-            let _ = Cli::command_help();
-            exit::USAGE
-        }
-    }
-}
-
-impl Cli {
-    fn command_help() -> std::io::Result<()> {
-        use clap::CommandFactory as _;
-        let help = Cli::command().render_help().to_string();
-        writeln!(anstream::stderr(), "{help}")
+        Some(Command::Play(args)) => play::run(&args),
+        None => play::pick_and_play(),
     }
 }
 
@@ -62,6 +53,14 @@ pub(crate) fn error(message: &str) {
         .on_default()
         .effects(anstyle::Effects::BOLD);
     let _ = writeln!(anstream::stderr(), "{style}error{style:#}: {message}");
+}
+
+/// Prints a warning on stderr.
+pub(crate) fn warn(message: &str) {
+    let style = anstyle::AnsiColor::Yellow
+        .on_default()
+        .effects(anstyle::Effects::BOLD);
+    let _ = writeln!(anstream::stderr(), "{style}warning{style:#}: {message}");
 }
 
 /// Writes to stdout, ignoring a closed pipe.

@@ -8,5 +8,6 @@ mod common;
 mod docs;
 mod limits;
 mod paths;
+mod play;
 mod properties;
 mod run;

@@ -1,0 +1,231 @@
+//! The trainee REPL: the terminal loop around a [`Session`].
+//!
+//! Only this file touches rustyline. On a terminal it reads with rustyline (Tab completes
+//! commands, history persists in the user's data directory, Ctrl-C clears the line, Ctrl-D
+//! saves and leaves); when stdin is not a terminal it reads plain lines with no prompt, so
+//! `printf '1\n2\n' | rapport play FILE` plays to the end. Game logic lives in the session.
+
+pub mod save;
+pub mod session;
+
+use std::borrow::Cow;
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
+
+pub use session::{Effect, Mode, Reply, Session, COMMANDS};
+
+/// Completes `:commands`.
+#[derive(Helper, Highlighter, Hinter, Validator, Default)]
+pub struct CommandHelper;
+
+impl Completer for CommandHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        Ok((0, complete(&line[..pos])))
+    }
+}
+
+/// The commands that complete what has been typed.
+#[must_use]
+pub fn complete(typed: &str) -> Vec<Pair> {
+    if !typed.starts_with(':') || typed.contains(char::is_whitespace) {
+        return Vec::new();
+    }
+    COMMANDS
+        .iter()
+        .filter(|(c, _)| c.starts_with(typed))
+        .map(|(c, _)| Pair {
+            display: (*c).to_string(),
+            replacement: (*c).to_string(),
+        })
+        .collect()
+}
+
+/// Where lines come from.
+pub enum Input {
+    Terminal(Box<Editor<CommandHelper, DefaultHistory>>, Option<PathBuf>),
+    Piped(std::io::StdinLock<'static>),
+}
+
+/// A line of input, or why there is none.
+pub enum Line {
+    Text(String),
+    /// Ctrl-C: clear the line and go on.
+    Interrupted,
+    /// Ctrl-D or the end of piped input.
+    End,
+}
+
+impl Input {
+    /// Rustyline on a terminal, plain lines otherwise.
+    #[must_use]
+    pub fn new() -> Input {
+        if std::io::stdin().is_terminal() {
+            let config = rustyline::Config::builder()
+                .completion_type(rustyline::CompletionType::List)
+                .auto_add_history(true)
+                .build();
+            if let Ok(mut editor) = Editor::with_config(config) {
+                editor.set_helper(Some(CommandHelper));
+                let history = history_path();
+                if let Some(path) = &history {
+                    let _ = editor.load_history(path);
+                }
+                return Input::Terminal(Box::new(editor), history);
+            }
+        }
+        Input::Piped(std::io::stdin().lock())
+    }
+
+    /// Reads one line, showing `prompt` on a terminal.
+    pub fn read(&mut self, prompt: &str) -> Line {
+        match self {
+            Input::Terminal(editor, history) => match editor.readline(prompt) {
+                Ok(line) => {
+                    if let Some(path) = history {
+                        if let Some(dir) = path.parent() {
+                            let _ = std::fs::create_dir_all(dir);
+                        }
+                        let _ = editor.save_history(path);
+                    }
+                    Line::Text(line)
+                }
+                Err(ReadlineError::Interrupted) => Line::Interrupted,
+                Err(_) => Line::End,
+            },
+            Input::Piped(stdin) => {
+                let mut line = String::new();
+                match stdin.read_line(&mut line) {
+                    Ok(0) | Err(_) => Line::End,
+                    Ok(_) => Line::Text(line.trim_end_matches(['\n', '\r']).to_string()),
+                }
+            }
+        }
+    }
+}
+
+impl Default for Input {
+    fn default() -> Self {
+        Input::new()
+    }
+}
+
+/// The REPL's command history file, in the user's data directory.
+#[must_use]
+pub fn history_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("RAPPORT_HISTORY") {
+        return Some(PathBuf::from(path));
+    }
+    dirs::data_dir().map(|d| d.join("rapport").join("history.txt"))
+}
+
+/// The default save of a scenario, in the user's state directory.
+#[must_use]
+pub fn default_save_path(scenario_id: &str) -> PathBuf {
+    let base = std::env::var_os("RAPPORT_STATE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::state_dir().map(|d| d.join("rapport")))
+        .or_else(|| dirs::data_local_dir().map(|d| d.join("rapport")))
+        .unwrap_or_else(|| PathBuf::from(".rapport"));
+    base.join(format!("{scenario_id}.json"))
+}
+
+fn print(text: &str) {
+    let mut stdout = anstream::stdout();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Carries out a reply's effects; returns whether to quit.
+fn apply(effects: &[Effect]) -> bool {
+    let mut quit = false;
+    for effect in effects {
+        match effect {
+            Effect::Save { path, contents } => {
+                if let Err(e) = save::write_atomic(path, contents) {
+                    crate::cli::warn(&format!("could not save to {}: {e}", path.display()));
+                }
+            }
+            Effect::Transcript {
+                markdown,
+                markdown_text,
+                json,
+                json_text,
+            } => {
+                for (path, text) in [(markdown, markdown_text), (json, json_text)] {
+                    if let Err(e) = save::write_atomic(path, text) {
+                        crate::cli::warn(&format!(
+                            "could not write the transcript to {}: {e}",
+                            path.display()
+                        ));
+                    }
+                }
+            }
+            Effect::Quit => quit = true,
+        }
+    }
+    quit
+}
+
+/// Plays a session to its end (or until the trainee leaves).
+pub fn run_session(session: &mut Session<'_>, opening: &Reply, input: &mut Input) {
+    print(&opening.text);
+    if apply(&opening.effects) {
+        return;
+    }
+    loop {
+        let prompt = if session.over() { "done> " } else { "> " };
+        let reply = match input.read(prompt) {
+            Line::Text(text) => session.handle(&text),
+            Line::Interrupted => continue,
+            Line::End => {
+                let reply = session.handle(":quit");
+                if matches!(input, Input::Terminal(..)) {
+                    print(&reply.text);
+                }
+                apply(&reply.effects);
+                return;
+            }
+        };
+        print(&reply.text);
+        if apply(&reply.effects) {
+            return;
+        }
+    }
+}
+
+/// A short form of a text for lists.
+#[must_use]
+pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
+    if text.chars().count() <= max {
+        Cow::Borrowed(text)
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        Cow::Owned(format!("{}…", cut.trim_end()))
+    }
+}
+
+/// Whether a path exists and is a scenario file with a header (for the picker).
+#[must_use]
+pub fn is_playable(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| {
+        text.lines()
+            .map(str::trim_start)
+            .find(|l| !l.is_empty() && !l.starts_with('#'))
+            .is_some_and(|l| l.starts_with("scenario "))
+    })
+}
+
+#[cfg(test)]
+mod tests;
