@@ -67,6 +67,15 @@ fn a_whole_assessment_session() {
     insta::assert_snapshot!(text(&out.stdout, state.path()));
 }
 
+/// Picks as piped input, one per line.
+fn lines(picks: &[&str]) -> String {
+    picks.iter().fold(String::new(), |mut s, p| {
+        s.push_str(p);
+        s.push('\n');
+        s
+    })
+}
+
 /// The transcript, final state and grade of a finished session.
 fn outcome(state: &Path, name: &str) -> serde_json::Value {
     let json: serde_json::Value =
@@ -104,10 +113,7 @@ fn saving_after_any_turn_and_resuming_in_a_new_process_gives_the_same_conversati
             &dir,
             state.path(),
             &["play", "broken_blender.scenario", "--save", save_arg],
-            &picks[..k]
-                .iter()
-                .map(|p| format!("{p}\n"))
-                .collect::<String>(),
+            &lines(&picks[..k]),
         );
         assert_eq!(first.status.code(), Some(0));
         // Second process: resume, then the remaining turns.
@@ -115,10 +121,7 @@ fn saving_after_any_turn_and_resuming_in_a_new_process_gives_the_same_conversati
             &dir,
             state.path(),
             &["play", "broken_blender.scenario", "--resume", save_arg],
-            &picks[k..]
-                .iter()
-                .map(|p| format!("{p}\n"))
-                .collect::<String>(),
+            &lines(&picks[k..]),
         );
         assert_eq!(
             second.status.code(),
