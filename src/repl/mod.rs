@@ -88,6 +88,22 @@ impl Input {
         Input::Piped(std::io::stdin().lock())
     }
 
+    /// The terminal's width, when reading from one.
+    pub fn width(&mut self) -> Option<usize> {
+        match self {
+            Input::Terminal(editor, _) => editor.dimensions().map(|(cols, _)| usize::from(cols)),
+            Input::Piped(_) => None,
+        }
+    }
+
+    /// Text to print: word-wrapped to the terminal, as is when piped.
+    pub fn shape(&mut self, text: &str) -> String {
+        match self.width() {
+            Some(width) if width >= 30 => wrap(text, width - 1),
+            _ => text.to_string(),
+        }
+    }
+
     /// Reads one line, showing `prompt` on a terminal.
     pub fn read(&mut self, prompt: &str) -> Line {
         match self {
@@ -147,6 +163,45 @@ fn print(text: &str) {
     let _ = stdout.flush();
 }
 
+/// Word-wraps each line to `width` columns, continuing under the text of a numbered choice
+/// (`  2. …`) or after a line's own indentation, so that nothing breaks mid-word.
+#[must_use]
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+        if body.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let lead = body.len() - body.trim_start().len();
+        let rest = &body[lead..];
+        let marker = rest
+            .find(". ")
+            .filter(|&i| i > 0 && rest[..i].chars().all(|c| c.is_ascii_digit()))
+            .map_or(0, |i| i + 2);
+        let hang = " ".repeat((lead + marker).min(width / 2));
+        let mut column = 0;
+        let mut first = true;
+        for word in body.split(' ') {
+            let len = word.chars().count();
+            if !first && column + 1 + len > width {
+                out.push('\n');
+                out.push_str(&hang);
+                column = hang.len();
+            } else if !first {
+                out.push(' ');
+                column += 1;
+            }
+            out.push_str(word);
+            column += len;
+            first = false;
+        }
+        out.push_str(newline);
+    }
+    out
+}
+
 /// Carries out a reply's effects; returns whether to quit.
 fn apply(effects: &[Effect]) -> bool {
     let mut quit = false;
@@ -180,7 +235,8 @@ fn apply(effects: &[Effect]) -> bool {
 
 /// Plays a session to its end (or until the trainee leaves).
 pub fn run_session(session: &mut Session<'_>, opening: &Reply, input: &mut Input) {
-    print(&opening.text);
+    let text = input.shape(&opening.text);
+    print(&text);
     if apply(&opening.effects) {
         return;
     }
@@ -192,13 +248,15 @@ pub fn run_session(session: &mut Session<'_>, opening: &Reply, input: &mut Input
             Line::End => {
                 let reply = session.handle(":quit");
                 if matches!(input, Input::Terminal(..)) {
-                    print(&reply.text);
+                    let text = input.shape(&reply.text);
+                    print(&text);
                 }
                 apply(&reply.effects);
                 return;
             }
         };
-        print(&reply.text);
+        let text = input.shape(&reply.text);
+        print(&text);
         if apply(&reply.effects) {
             return;
         }

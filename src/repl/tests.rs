@@ -259,3 +259,17 @@ fn meters_scale_to_the_range() {
     assert_eq!(bar(0, -5, 5), "█████░░░░░");
     assert_eq!(bar(3, 3, 3), "░░░░░░░░░░");
 }
+
+#[test]
+fn long_lines_wrap_under_their_text() {
+    let text =
+        "  2. Absolutely. I'll get back to you with an update within the next hour.\nshort\n";
+    assert_eq!(
+        super::wrap(text, 40),
+        "  2. Absolutely. I'll get back to you\n     with an update within the next\n     hour.\nshort\n"
+    );
+    assert_eq!(
+        super::wrap("Jake: one two three four five six", 16),
+        "Jake: one two\nthree four five\nsix"
+    );
+}
