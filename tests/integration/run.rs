@@ -1,9 +1,9 @@
 //! `rapport run`: the acceptance table, the JSON report, bad picks, and every corpus run.
 
-use std::path::Path;
-
 use rapport::check::check_file;
-use rapport::runtime::{Run, Status};
+use rapport::explore::enumerate;
+use rapport::rubric::{grade, Trace};
+use rapport::runtime::{Bounds, Run, Status};
 
 use crate::common::{rapport, root, scenarios, stderr, stdout};
 
@@ -164,41 +164,44 @@ fn a_stuck_run_is_reported_with_exit_1() {
     assert_eq!(json["status"], "stuck");
 }
 
-/// Plays every run depth-first, cut at 200 turns or a 9th visit (language.md §5a), and
-/// checks that each ends or is stuck only where the scenario really is.
-fn every_run(path: &Path, limit: usize) -> (usize, usize) {
-    let checked = check_file(path, Some(&root())).unwrap();
-    let scenario = checked.scenario.expect("corpus files are playable");
-    let mut stack = vec![Run::start(&scenario)];
-    let (mut runs, mut stuck) = (0, 0);
-    while let Some(run) = stack.pop() {
-        if runs >= limit {
-            break;
-        }
-        let cut = run.turns().len() >= 200 || run.state().visits.iter().any(|&v| v > 8);
-        match run.status() {
-            Status::AwaitingChoice { offered, .. } if !cut => {
-                for n in (1..=offered.len()).rev() {
-                    let mut next = run.clone();
-                    next.choose(n).unwrap();
-                    stack.push(next);
-                }
-            }
-            Status::Stuck(_) => {
-                stuck += 1;
-                runs += 1;
-            }
-            _ => runs += 1,
-        }
-    }
-    (runs, stuck)
-}
-
+/// Every run the explorer lists, replayed from scratch with its picks, reaches the same
+/// status, ending, grade and final state (corpus/README.md's promise).
 #[test]
-fn every_corpus_run_plays_without_getting_stuck() {
+fn every_corpus_run_replays_to_the_same_outcome() {
+    let bounds = Bounds::default();
+    let mut total = 0;
     for path in scenarios(&root().join("tests/corpus")) {
-        let (runs, stuck) = every_run(&path, 3_000);
-        assert!(runs > 0, "{}", path.display());
-        assert_eq!(stuck, 0, "{} has stuck runs", path.display());
+        let checked = check_file(&path, Some(&root())).unwrap();
+        let scenario = checked.scenario.expect("corpus files are playable");
+        let listed = enumerate(&scenario, &bounds, 100_000);
+        assert!(listed.complete, "{}", path.display());
+        for record in &listed.runs {
+            assert!(
+                !matches!(record.status, Status::Stuck(_)),
+                "{}: stuck at {:?}",
+                path.display(),
+                record.choices
+            );
+            let mut run = Run::start(&scenario);
+            for &pick in &record.choices {
+                run.choose(pick).unwrap();
+            }
+            if matches!(record.status, Status::Cut(_)) {
+                continue;
+            }
+            assert_eq!(
+                run.status(),
+                &record.status,
+                "{} {:?}",
+                path.display(),
+                record.choices
+            );
+            assert_eq!(run.state().emotions, record.emotions);
+            assert_eq!(run.state().flags, record.flags);
+            let grade = scenario.rubric.as_ref().map(|r| grade(r, &Trace::of(&run)));
+            assert_eq!(grade, record.grade);
+            total += 1;
+        }
     }
+    assert!(total > 7_500, "only {total} runs replayed");
 }
