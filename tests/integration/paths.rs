@@ -122,3 +122,36 @@ fn every_training_scenario_has_a_reviewed_branch_tree() {
         insta::assert_snapshot!(stdout(&out));
     });
 }
+
+#[test]
+fn the_course_scenarios_are_clean_and_calibrated() {
+    let out = rapport(&root(), &["check", "--deny-warnings", "scenarios"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let mut played = 0;
+    for path in crate::common::scenarios(&root().join("scenarios")) {
+        if path.parent().is_some_and(|p| p.ends_with("library")) {
+            continue;
+        }
+        let relative = path.strip_prefix(root()).unwrap();
+        let out = rapport(
+            &root(),
+            &["paths", relative.to_str().unwrap(), "--format", "json"],
+        );
+        let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let summary = &json["summary"];
+        let rate = summary["random_pass_rate"].as_f64().unwrap();
+        assert!(
+            (0.05..=0.35).contains(&rate),
+            "{}: {:.1}% of random play passes; keep it between 5% and 35%",
+            relative.display(),
+            rate * 100.0
+        );
+        assert!(
+            summary["endings"].as_object().unwrap().len() >= 3,
+            "{}",
+            relative.display()
+        );
+        played += 1;
+    }
+    assert!(played >= 8, "only {played} scenarios");
+}
