@@ -9,6 +9,8 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod explore;
+pub mod files;
+pub mod format;
 pub mod render;
 pub mod repl;
 pub mod rubric;

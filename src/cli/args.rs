@@ -22,6 +22,19 @@ pub enum Command {
     Paths(PathsArgs),
     /// Play a scenario as a trainee, in the terminal.
     Play(PlayArgs),
+    /// Rewrite files in the canonical layout (`--check` only lists the ones that differ).
+    Fmt(FmtArgs),
+    /// Print a shell completion script: `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `rapport man > rapport.1`.
+    Man,
+    /// The scene graph: scenes, choices as edges with tags and effects, triggers, endings.
+    Graph(GraphArgs),
+    /// The checked scenario as JSON, for other tools (shape in docs/export.md).
+    Export(ExportArgs),
 }
 
 /// Output format of `check` and `run`.
@@ -97,6 +110,44 @@ pub struct PlayArgs {
     /// Continue a saved session.
     #[arg(long, value_name = "PATH")]
     pub resume: Option<PathBuf>,
+    /// Folder that includes may not leave (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// Files or folders to format (default: `scenarios`, else the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Change nothing: list the files that are not formatted, and fail if there are any.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Graph language.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GraphFormat {
+    #[default]
+    Dot,
+    Mermaid,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GraphArgs {
+    /// The scenario to draw.
+    pub file: PathBuf,
+    /// `dot` for Graphviz, `mermaid` for Markdown pages.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+    /// Folder that includes may not leave (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// The scenario to export.
+    pub file: PathBuf,
     /// Folder that includes may not leave (default: the current folder).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,

@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use super::args::{CheckArgs, Format};
 use super::{collect, colour, error, exit, out};
@@ -12,16 +11,7 @@ use crate::render::diagnostics::{render, JsonDiagnostic, JsonReport};
 use crate::render::json;
 
 pub(super) fn run(args: &CheckArgs) -> i32 {
-    let paths = if args.paths.is_empty() {
-        let default = PathBuf::from("scenarios");
-        vec![if default.is_dir() {
-            default
-        } else {
-            PathBuf::from(".")
-        }]
-    } else {
-        args.paths.clone()
-    };
+    let paths = super::paths_or_default(&args.paths);
     let files = match collect(&paths) {
         Ok(files) => files,
         Err(message) => {

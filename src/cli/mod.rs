@@ -3,9 +3,11 @@
 
 mod args;
 mod check;
+mod fmt;
 mod paths;
 mod play;
 mod run;
+mod tools;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,8 +45,35 @@ pub fn main() -> i32 {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Paths(args)) => paths::run(&args),
         Some(Command::Play(args)) => play::run(&args),
+        Some(Command::Fmt(args)) => fmt::run(&args),
+        Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Man) => man(),
+        Some(Command::Graph(args)) => tools::graph(&args),
+        Some(Command::Export(args)) => tools::export(&args),
         None => play::pick_and_play(),
     }
+}
+
+/// Prints a completion script. Rendered into a buffer first: writing straight to a closed
+/// pipe makes `clap_complete` panic.
+fn completions(shell: clap_complete::Shell) -> i32 {
+    use clap::CommandFactory as _;
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "rapport", &mut buffer);
+    out(&String::from_utf8_lossy(&buffer));
+    exit::OK
+}
+
+/// Prints the man page.
+fn man() -> i32 {
+    use clap::CommandFactory as _;
+    let mut buffer = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut buffer) {
+        error(&format!("cannot render the man page: {e}"));
+        return exit::USAGE;
+    }
+    out(&String::from_utf8_lossy(&buffer));
+    exit::OK
 }
 
 /// Prints an error message for the user on stderr.
@@ -78,6 +107,20 @@ pub(crate) fn colour() -> bool {
 /// Whether stderr gets colour.
 pub(crate) fn colour_stderr() -> bool {
     anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// The paths given, or `scenarios` (else `.`) when none are.
+pub(crate) fn paths_or_default(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        let default = PathBuf::from("scenarios");
+        vec![if default.is_dir() {
+            default
+        } else {
+            PathBuf::from(".")
+        }]
+    } else {
+        paths.to_vec()
+    }
 }
 
 /// Expands files and folders (recursively, `*.scenario`) into a sorted list of files.

@@ -2,6 +2,9 @@
 //! parameter, so tests see plain text.
 
 pub mod diagnostics;
+pub mod export;
+pub mod graph;
 pub mod json;
 pub mod paths;
+pub mod printer;
 pub mod report;

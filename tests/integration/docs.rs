@@ -63,3 +63,39 @@ fn readme_snippets_check() {
 fn language_reference_snippets_check() {
     check_blocks("docs/language.md", 15);
 }
+
+/// The editor grammar highlights exactly the keywords the parser reserves.
+#[test]
+fn the_vscode_grammar_knows_every_keyword_and_no_other() {
+    let pest = std::fs::read_to_string(root().join("grammar/scenario.pest")).unwrap();
+    let mut reserved: Vec<String> = pest
+        .lines()
+        .filter_map(|l| l.strip_prefix("kw_"))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    reserved.sort();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("editors/vscode/syntaxes/scenario.tmLanguage.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut highlighted: Vec<String> = json["repository"]["keywords"]["patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            let regex = p["match"].as_str().unwrap();
+            let inner = regex.trim_start_matches("\\b(").trim_end_matches(")\\b");
+            inner.split('|').map(str::to_string).collect::<Vec<_>>()
+        })
+        .collect();
+    highlighted.sort();
+    assert_eq!(highlighted, reserved);
+    let mut rust: Vec<String> = rapport::syntax::KEYWORDS
+        .iter()
+        .map(|k| (*k).to_string())
+        .collect();
+    rust.sort();
+    assert_eq!(rust, reserved, "syntax::KEYWORDS and the grammar differ");
+}

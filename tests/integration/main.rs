@@ -6,8 +6,10 @@
 mod check;
 mod common;
 mod docs;
+mod fmt;
 mod limits;
 mod paths;
 mod play;
 mod properties;
 mod run;
+mod tools;
