@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod explore;
 pub mod files;
 pub mod format;
+pub mod fuzzing;
 pub mod render;
 pub mod repl;
 pub mod rubric;

@@ -7,6 +7,7 @@ mod check;
 mod common;
 mod docs;
 mod fmt;
+mod hardening;
 mod limits;
 mod paths;
 mod play;
