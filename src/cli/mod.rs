@@ -76,6 +76,41 @@ fn man() -> i32 {
     exit::OK
 }
 
+/// Checks a file that is to be played, explored or drawn. When it is not playable, says
+/// why on stderr (its diagnostics, or that it is a library file) and gives the exit code.
+pub(crate) fn load_playable(
+    file: &Path,
+    root: Option<&Path>,
+) -> Result<crate::check::Checked, i32> {
+    let checked = crate::check::check_file(file, root).map_err(|e| {
+        error(&e.to_string());
+        exit::USAGE
+    })?;
+    if checked.scenario.is_some() {
+        return Ok(checked);
+    }
+    if checked.library && checked.errors() == 0 {
+        error(&format!(
+            "`{}` is a library file (it has no `scenario` header), so it cannot be used on its own; \
+             use a scenario that includes it",
+            file.display()
+        ));
+        return Err(exit::CONTENT);
+    }
+    let text: String = checked
+        .diagnostics
+        .iter()
+        .map(|d| crate::render::diagnostics::render(&checked.sources, d, colour_stderr()))
+        .collect();
+    let _ = anstream::stderr().write_all(text.as_bytes());
+    error(&format!(
+        "`{}` has {} error(s); fix them first",
+        file.display(),
+        checked.errors()
+    ));
+    Err(exit::CONTENT)
+}
+
 /// Prints an error message for the user on stderr.
 pub(crate) fn error(message: &str) {
     let style = anstyle::AnsiColor::Red

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use super::args::PlayArgs;
 use super::{error, exit, out, warn};
 use crate::check::check_file;
-use crate::render::diagnostics::render;
 use crate::repl::save::{self, Save};
 use crate::repl::{self, Input, Line, Mode, Session};
 use crate::source::FileId;
@@ -36,32 +35,11 @@ fn play(
     resume: Option<&Path>,
     input: &mut Input,
 ) -> i32 {
-    let checked = match check_file(file, root) {
-        Ok(c) => c,
-        Err(e) => {
-            error(&e.to_string());
-            return exit::USAGE;
-        }
+    let checked = match super::load_playable(file, root) {
+        Ok(checked) => checked,
+        Err(code) => return code,
     };
     let Some(scenario) = &checked.scenario else {
-        if checked.library && checked.errors() == 0 {
-            error(&format!(
-                "`{}` is a library file (it has no `scenario` header), so it cannot be played",
-                file.display()
-            ));
-            return exit::CONTENT;
-        }
-        let text: String = checked
-            .diagnostics
-            .iter()
-            .map(|d| render(&checked.sources, d, super::colour_stderr()))
-            .collect();
-        let _ = std::io::Write::write_all(&mut anstream::stderr(), text.as_bytes());
-        error(&format!(
-            "`{}` has {} error(s); it cannot be played until they are fixed",
-            file.display(),
-            checked.errors()
-        ));
         return exit::CONTENT;
     };
     let hash = save::source_hash(&checked.sources.file(FileId(0)).text);

@@ -2,38 +2,15 @@
 
 use super::args::{Format, RunArgs};
 use super::{error, exit, out};
-use crate::check::check_file;
-use crate::render::diagnostics::render;
 use crate::render::report::{self, Report};
 use crate::runtime::{Run, RunError, Status};
 
 pub(super) fn run(args: &RunArgs) -> i32 {
-    let checked = match check_file(&args.file, args.root.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            error(&e.to_string());
-            return exit::USAGE;
-        }
+    let checked = match super::load_playable(&args.file, args.root.as_deref()) {
+        Ok(checked) => checked,
+        Err(code) => return code,
     };
     let Some(scenario) = &checked.scenario else {
-        if checked.library && checked.errors() == 0 {
-            error(&format!(
-                "`{}` is a library file (it has no `scenario` header), so it cannot be played; \
-                 run a scenario that includes it",
-                args.file.display()
-            ));
-            return exit::CONTENT;
-        }
-        let mut text = String::new();
-        for d in &checked.diagnostics {
-            text.push_str(&render(&checked.sources, d, super::colour_stderr()));
-        }
-        let _ = std::io::Write::write_all(&mut anstream::stderr(), text.as_bytes());
-        error(&format!(
-            "`{}` has {} error(s); fix them before running it",
-            args.file.display(),
-            checked.errors()
-        ));
         return exit::CONTENT;
     };
     let mut run = Run::start(scenario);
