@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::json::Ordered;
-use super::report::{cut_text, event_text};
+use super::report::{cut_text, event_text, JsonFinal};
 use crate::explore::{Enumeration, Reach, Summary};
 use crate::rubric::{grade, Grade, Trace};
 use crate::runtime::{Bounds, Event, Run, Status, StuckReason};
@@ -352,12 +352,6 @@ impl JsonScore {
 }
 
 #[derive(Serialize)]
-struct JsonFinal {
-    emotions: Ordered<i64>,
-    flags: Ordered<bool>,
-}
-
-#[derive(Serialize)]
 struct JsonRun {
     choices: Vec<usize>,
     status: &'static str,
@@ -426,24 +420,7 @@ pub fn json(
                 _ => None,
             },
             score: r.grade.as_ref().map(JsonScore::of),
-            final_state: JsonFinal {
-                emotions: Ordered(
-                    scenario
-                        .emotions
-                        .iter()
-                        .zip(&r.emotions)
-                        .map(|(e, v)| (e.id.clone(), *v))
-                        .collect(),
-                ),
-                flags: Ordered(
-                    scenario
-                        .flags
-                        .iter()
-                        .zip(&r.flags)
-                        .map(|(f, v)| (f.id.clone(), *v))
-                        .collect(),
-                ),
-            },
+            final_state: JsonFinal::new(scenario, &r.emotions, &r.flags),
             reason: match &r.status {
                 Status::Cut(reason) => Some(cut_text(scenario, *reason)),
                 Status::Stuck(StuckReason::NoChoice(s)) => Some(format!(

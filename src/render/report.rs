@@ -91,10 +91,34 @@ enum JsonEvent {
     },
 }
 
+/// Every emotion and flag, in declaration order (`final` in `run` and `paths` JSON).
 #[derive(Serialize)]
-struct JsonFinal {
+pub(crate) struct JsonFinal {
     emotions: Ordered<i64>,
     flags: Ordered<bool>,
+}
+
+impl JsonFinal {
+    pub(crate) fn new(scenario: &Scenario, emotions: &[i64], flags: &[bool]) -> Self {
+        JsonFinal {
+            emotions: Ordered(
+                scenario
+                    .emotions
+                    .iter()
+                    .zip(emotions)
+                    .map(|(e, v)| (e.id.clone(), *v))
+                    .collect(),
+            ),
+            flags: Ordered(
+                scenario
+                    .flags
+                    .iter()
+                    .zip(flags)
+                    .map(|(f, v)| (f.id.clone(), *v))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -224,24 +248,7 @@ pub fn json(report: &Report<'_, '_>) -> String {
             .iter()
             .filter_map(|e| json_event(scenario, e))
             .collect(),
-        final_state: JsonFinal {
-            emotions: Ordered(
-                scenario
-                    .emotions
-                    .iter()
-                    .zip(&state.emotions)
-                    .map(|(e, v)| (e.id.clone(), *v))
-                    .collect(),
-            ),
-            flags: Ordered(
-                scenario
-                    .flags
-                    .iter()
-                    .zip(&state.flags)
-                    .map(|(f, v)| (f.id.clone(), *v))
-                    .collect(),
-            ),
-        },
+        final_state: JsonFinal::new(scenario, &state.emotions, &state.flags),
         score: report.grade.as_ref().map(|g| JsonScore {
             earned: g.earned,
             total: g.total,

@@ -210,33 +210,16 @@ impl<'s> Run<'s> {
     /// Starts a run with exploration bounds; `quiet` runs record coverage, not events.
     #[must_use]
     pub fn with(scenario: &'s Scenario, bounds: Option<Bounds>, quiet: bool) -> Self {
-        let state = State::initial(scenario);
-        let always = scenario.rubric.as_ref().map_or_else(Vec::new, |r| {
-            r.always.iter().map(|c| state.holds(c)).collect()
-        });
-        let mut run = Run {
+        let mut run = Self::blank(
             scenario,
-            history: if quiet {
-                Vec::new()
-            } else {
-                vec![state.emotions.clone()]
-            },
-            state,
-            status: Status::Stuck(StuckReason::NoChoice(scenario.start)),
-            scene: scenario.start,
-            turns: Vec::new(),
-            events: Vec::new(),
-            always,
-            transitions_without_turn: 0,
-            entries: if bounds.is_some_and(|b| b.all_scenes) {
-                vec![0; scenario.scenes.len()]
-            } else {
-                Vec::new()
-            },
             bounds,
             quiet,
-            seen: Vec::new(),
-        };
+            scenario.start,
+            State::initial(scenario),
+        );
+        if !quiet {
+            run.history.push(run.state.emotions.clone());
+        }
         run.advance(Transition::Goto(scenario.start));
         run
     }
@@ -252,14 +235,32 @@ impl<'s> Run<'s> {
         scene: SceneId,
         state: State,
     ) -> Self {
-        let mut run = Run {
+        let mut run = Self::blank(scenario, bounds, quiet, scene, state);
+        run.advance(Transition::Stay);
+        run
+    }
+
+    /// A run in `scene` with `state` that has done nothing yet; `always` holds what the
+    /// state says now.
+    fn blank(
+        scenario: &'s Scenario,
+        bounds: Option<Bounds>,
+        quiet: bool,
+        scene: SceneId,
+        state: State,
+    ) -> Self {
+        let always = scenario.rubric.as_ref().map_or_else(Vec::new, |r| {
+            r.always.iter().map(|c| state.holds(c)).collect()
+        });
+        Run {
             scenario,
-            always: Vec::new(),
-            history: Vec::new(),
+            state,
             status: Status::Stuck(StuckReason::NoChoice(scene)),
             scene,
             turns: Vec::new(),
             events: Vec::new(),
+            always,
+            history: Vec::new(),
             transitions_without_turn: 0,
             entries: if bounds.is_some_and(|b| b.all_scenes) {
                 vec![0; scenario.scenes.len()]
@@ -269,13 +270,7 @@ impl<'s> Run<'s> {
             bounds,
             quiet,
             seen: Vec::new(),
-            state,
-        };
-        run.always = scenario.rubric.as_ref().map_or_else(Vec::new, |r| {
-            r.always.iter().map(|c| run.state.holds(c)).collect()
-        });
-        run.advance(Transition::Stay);
-        run
+        }
     }
 
     /// Puts the run in `scene` and offers its choices again (as after `stay`), with
