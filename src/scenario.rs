@@ -316,6 +316,16 @@ impl Scenario {
         &self.endings[id.index()]
     }
 
+    /// The length of the longest emotion name, to align meters and tables.
+    #[must_use]
+    pub fn emotion_name_width(&self) -> usize {
+        self.emotions
+            .iter()
+            .map(|e| e.id.chars().count())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// A character's display name (its id when it has none), without interpolation.
     #[must_use]
     pub fn display_name(&self, id: CharId) -> String {

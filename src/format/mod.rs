@@ -130,26 +130,41 @@ impl Nesting {
     }
 }
 
+/// Tracks whether a scan is inside a string (`"…"` or `“…”`, with backslash escapes).
+#[derive(Default)]
+struct Strings {
+    close: Option<char>,
+    escaped: bool,
+}
+
+impl Strings {
+    /// Feeds one character; returns whether it belongs to a string (quotes included).
+    fn step(&mut self, c: char) -> bool {
+        if let Some(close) = self.close {
+            if self.escaped {
+                self.escaped = false;
+            } else if c == '\\' {
+                self.escaped = true;
+            } else if c == close {
+                self.close = None;
+            }
+            return true;
+        }
+        self.close = match c {
+            '"' => Some('"'),
+            '“' => Some('”'),
+            _ => return false,
+        };
+        true
+    }
+}
+
 /// Splits a line into its code and its trailing comment (`#` outside strings).
 fn split_comment(line: &str) -> (&str, Option<&str>) {
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
+    let mut strings = Strings::default();
     for (i, c) in line.char_indices() {
-        if let Some(close) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == close {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '"' => quote = Some('"'),
-            '“' => quote = Some('”'),
-            '#' => return (&line[..i], Some(&line[i..])),
-            _ => {}
+        if !strings.step(c) && c == '#' {
+            return (&line[..i], Some(&line[i..]));
         }
     }
     (line, None)
@@ -158,22 +173,10 @@ fn split_comment(line: &str) -> (&str, Option<&str>) {
 /// Collapses whitespace runs outside strings to one space, and trims.
 fn collapse(code: &str) -> String {
     let mut out = String::with_capacity(code.len());
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
+    let mut strings = Strings::default();
     let mut pending_space = false;
     for c in code.trim().chars() {
-        if let Some(close) = quote {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == close {
-                quote = None;
-            }
-            continue;
-        }
-        if c == ' ' || c == '\t' || c == '\r' || c == '\u{FEFF}' {
+        if !strings.step(c) && matches!(c, ' ' | '\t' | '\r' | '\u{FEFF}') {
             pending_space = true;
             continue;
         }
@@ -181,11 +184,6 @@ fn collapse(code: &str) -> String {
             out.push(' ');
         }
         pending_space = false;
-        match c {
-            '"' => quote = Some('"'),
-            '“' => quote = Some('”'),
-            _ => {}
-        }
         out.push(c);
     }
     out

@@ -433,12 +433,7 @@ pub fn debrief(report: &Report<'_, '_>) -> String {
 /// A table of emotion values: one row per emotion, one column per turn.
 #[must_use]
 pub fn trajectory(scenario: &Scenario, history: &[Vec<i64>]) -> String {
-    let width = scenario
-        .emotions
-        .iter()
-        .map(|e| e.id.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = scenario.emotion_name_width();
     let mut out = String::new();
     let _ = write!(out, "  {:width$}  start", "");
     for turn in 1..history.len() {

@@ -486,12 +486,7 @@ impl<'s> Session<'s> {
     #[must_use]
     pub fn meters(&self) -> String {
         let s = self.scenario;
-        let width = s
-            .emotions
-            .iter()
-            .map(|e| e.id.chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = s.emotion_name_width();
         let mut text = String::new();
         for (emotion, value) in s.emotions.iter().zip(&self.run.state().emotions) {
             let _ = writeln!(
@@ -609,12 +604,7 @@ fn chart(scenario: &Scenario, history: &[Vec<i64>]) -> String {
     if scenario.emotions.is_empty() || history.len() < 2 {
         return String::new();
     }
-    let width = scenario
-        .emotions
-        .iter()
-        .map(|e| e.id.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = scenario.emotion_name_width();
     let mut text = String::from("\nTrajectory (start → end)\n");
     for (i, emotion) in scenario.emotions.iter().enumerate() {
         let span = (emotion.hi - emotion.lo).max(1);
