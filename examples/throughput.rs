@@ -1,14 +1,14 @@
-//! Throughput benchmark: parse + check MB/s and runtime turns/s.
+//! Throughput benchmark: parse + check MB/s.
 //!
 //! ```text
 //! python3 ../shared/bench/gen-stories 10000 --out /tmp/stories
 //! cargo run --release --example throughput -- /tmp/stories/story_10000.scenario
 //! ```
 //! For each file: parse + check throughput (best of several rounds), the same for a ~50 MB
-//! file made of renamed copies of its scenes, and turns per second of long runs (always
-//! the first offered choice, then the last, alternating per run).
+//! file made of renamed copies of its scenes. Turns per second of play are measured by the
+//! `peer` example, side by side with inkjs and yarnspinner-rust.
 
-// Byte and turn counts become f64 only to print rates.
+// Byte counts become f64 only to print rates.
 #![allow(clippy::cast_precision_loss)]
 
 use std::fmt::Write as _;
@@ -16,7 +16,6 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rapport::check::check_text;
-use rapport::runtime::{Run, Status};
 
 fn best_of<T>(rounds: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -83,26 +82,6 @@ fn main() {
             time.as_secs_f64(),
             mb_per_s(big.len(), time),
             big_checked.errors()
-        );
-        let Some(scenario) = &checked.scenario else {
-            continue;
-        };
-        let start = Instant::now();
-        let (mut turns, mut runs) = (0u64, 0u64);
-        while start.elapsed() < Duration::from_secs(2) {
-            let mut run = Run::start(scenario);
-            while let Status::AwaitingChoice { offered, .. } = run.status() {
-                let pick = if runs % 2 == 0 { 1 } else { offered.len() };
-                run.choose(pick).expect("offered");
-                turns += 1;
-            }
-            runs += 1;
-        }
-        let secs = start.elapsed().as_secs_f64();
-        let _ = writeln!(
-            report,
-            "{file}: {runs} runs, {turns} turns in {secs:.2} s = {:.0} turns/s",
-            turns as f64 / secs
         );
     }
     print!("{report}");
