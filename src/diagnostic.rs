@@ -113,6 +113,7 @@ codes! {
     RuleNeverPasses = "W014", Warning, "rule that no run passes";
     RuleAlwaysPasses = "W015", Warning, "rule that every run passes";
     EffectAlwaysClamps = "W016", Warning, "effect that clamps on every run that reaches it";
+    SearchStopped = "W017", Warning, "state search stopped at its limit";
 }
 
 /// A secondary location with a note ("first declared here").

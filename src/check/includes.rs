@@ -5,6 +5,7 @@
 //! path string. The entry file's own I/O problems are a [`LoadError`] (exit code 2).
 
 use std::fmt;
+use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
 use crate::ast::{Item, Name, Str};
@@ -31,17 +32,36 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// The largest scenario file (entry or include) Rapport reads: a thousand times the largest
+/// course scenario, and parsed in a few seconds. Anything larger (or endless, like
+/// `/dev/zero`) is refused before it is read whole.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Reads a file as UTF-8, describing failures in plain words.
 ///
 /// # Errors
-/// A plain-words reason when the file cannot be read or is not UTF-8.
+/// A plain-words reason when the file cannot be read, is larger than [`MAX_FILE_BYTES`] or is
+/// not UTF-8.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    let describe = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ if path.is_dir() => "it is a folder, not a file".to_string(),
         _ => e.to_string(),
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(describe)?;
+    let mut bytes = Vec::new();
+    // Reading one byte past the limit tells a file at the limit from a larger one, without
+    // trusting the size the file system reports (devices and pipes report none).
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(describe)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "it is larger than {} MiB, the limit for a scenario file",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "it is not valid UTF-8 text (first bad byte at offset {})",

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::scenario::Scenario;
 use crate::source::SourceMap;
 
-pub use includes::{default_root, read_text, LoadError, MAX_INCLUDE_DEPTH};
+pub use includes::{default_root, read_text, LoadError, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH};
 
 /// The outcome of checking one entry file.
 #[derive(Debug)]

@@ -58,6 +58,9 @@ pub struct CheckArgs {
     /// Folder that includes may not leave (default: the current folder).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Stop the state search after this many states (W017 says when it did).
+    #[arg(long, value_name = "N", default_value_t = crate::runtime::MAX_STATES)]
+    pub max_states: usize,
 }
 
 #[derive(clap::Args, Debug)]

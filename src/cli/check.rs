@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use super::args::{CheckArgs, Format};
 use super::{collect, colour, error, exit, out};
 use crate::diagnostic::Severity;
-use crate::explore::check_file;
+use crate::explore::check_file_within;
 use crate::render::diagnostics::{render, JsonDiagnostic, JsonReport};
 use crate::render::json;
+use crate::runtime::Bounds;
 
 pub(super) fn run(args: &CheckArgs) -> i32 {
     let paths = super::paths_or_default(&args.paths);
@@ -24,13 +25,17 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
     let mut text = String::new();
     let mut json_diagnostics = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
-    let mut io_failure = false;
+    let mut unreadable = 0;
     for file in &files {
-        let checked = match check_file(file, args.root.as_deref()) {
+        let bounds = Bounds {
+            max_states: args.max_states,
+            ..Bounds::default()
+        };
+        let checked = match check_file_within(file, args.root.as_deref(), &bounds) {
             Ok(c) => c,
             Err(e) => {
                 error(&e.to_string());
-                io_failure = true;
+                unreadable += 1;
                 continue;
             }
         };
@@ -57,16 +62,20 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
     }
     match args.format {
         Format::Text => {
-            let files_word = if files.len() == 1 { "file" } else { "files" };
-            let _ = writeln!(
+            let checked = files.len() - unreadable;
+            let _ = write!(
                 text,
-                "checked {} {files_word}: {} {}, {} {}",
-                files.len(),
+                "checked {checked} {}: {} {}, {} {}",
+                if checked == 1 { "file" } else { "files" },
                 errors,
                 if errors == 1 { "error" } else { "errors" },
                 warnings,
                 if warnings == 1 { "warning" } else { "warnings" },
             );
+            if unreadable > 0 {
+                let _ = write!(text, "; {unreadable} could not be read");
+            }
+            text.push('\n');
             out(&text);
         }
         Format::Json => out(&json::to_string(&JsonReport {
@@ -75,7 +84,7 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
             warnings,
         })),
     }
-    if io_failure {
+    if unreadable > 0 {
         exit::USAGE
     } else if errors > 0 || (args.deny_warnings && warnings > 0) {
         exit::CONTENT

@@ -47,7 +47,7 @@ fn play(
         .or_else(|| resume.map(Path::to_path_buf))
         .unwrap_or_else(|| repl::default_save_path(&scenario.id));
     let (mut session, replayed) = if let Some(from) = resume {
-        let text = match std::fs::read_to_string(from) {
+        let text = match crate::check::read_text(from) {
             Ok(text) => text,
             Err(e) => {
                 error(&format!("cannot resume from `{}`: {e}", from.display()));

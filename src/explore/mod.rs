@@ -26,11 +26,21 @@ pub fn check_file(
     path: &std::path::Path,
     root: Option<&std::path::Path>,
 ) -> Result<crate::check::Checked, crate::check::LoadError> {
+    check_file_within(path, root, &Bounds::default())
+}
+
+/// [`check_file`] with other exploration bounds.
+///
+/// # Errors
+/// When the file itself cannot be read.
+pub fn check_file_within(
+    path: &std::path::Path,
+    root: Option<&std::path::Path>,
+    bounds: &Bounds,
+) -> Result<crate::check::Checked, crate::check::LoadError> {
     let mut checked = crate::check::check_file(path, root)?;
     if let Some(scenario) = &checked.scenario {
-        checked
-            .diagnostics
-            .extend(analyse(scenario, &Bounds::default()));
+        checked.diagnostics.extend(analyse(scenario, bounds));
         crate::check::sort(&mut checked.diagnostics);
     }
     Ok(checked)
@@ -76,6 +86,22 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach) -> Vec<Diagnostic> {
                 .help("add an `otherwise`, or a choice that is always available")
                 .witness(witness),
         );
+    }
+    if !reach.complete {
+        // What was not reached may lie beyond the limit: say so instead of guessing.
+        out.push(
+            Diagnostic::new(
+                Code::SearchStopped,
+                scenario.scene(scenario.start).span,
+                format!(
+                    "the state search stopped after {} states, so unreachable content is not reported",
+                    reach.states
+                ),
+            )
+            .label("the search started here")
+            .help("fewer emotion values or counters that conditions read make fewer states; stuck states found so far are reported"),
+        );
+        return out;
     }
     for (i, scene) in scenario.scenes.iter().enumerate() {
         if reach.scene_entered[i].is_none() {

@@ -38,6 +38,8 @@ pub struct Reach {
     pub stuck: Vec<(Mark, StuckReason)>,
     /// Whether some path was cut by a bound on a counter that conditions read.
     pub cut: bool,
+    /// Whether every reachable state was expanded (false when `max_states` stopped it).
+    pub complete: bool,
     /// Lowest and highest value of each emotion at every offer and end.
     pub emotion_range: Vec<(i64, i64)>,
     /// For each state: the state it was first reached from, and the pick.
@@ -248,6 +250,7 @@ pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
             .iter()
             .map(|e| (e.initial, e.initial))
             .collect(),
+        complete: true,
         ..Reach::default()
     };
     for scene in &scenario.scenes {
@@ -304,6 +307,10 @@ pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
     );
     let mut next = run.clone();
     while let Some(index) = frontier.pop_front() {
+        if reach.states >= bounds.max_states {
+            reach.complete = false;
+            break;
+        }
         let index = u32::try_from(index).unwrap_or(u32::MAX);
         for (slot, value) in stored.iter_mut().zip(frontier.drain(..width)) {
             *slot = value;

@@ -277,7 +277,7 @@ pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
 /// Whether a path exists and is a scenario file with a header (for the picker).
 #[must_use]
 pub fn is_playable(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| {
+    crate::check::read_text(path).is_ok_and(|text| {
         text.lines()
             .map(str::trim_start)
             .find(|l| !l.is_empty() && !l.starts_with('#'))

@@ -66,6 +66,40 @@ fn a_link_that_leads_out_of_the_root_is_refused() {
 }
 
 #[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // Sparse: the limit plus one byte, without writing 32 MiB.
+    let big = std::fs::File::create(dir.path().join("big.scenario")).unwrap();
+    big.set_len(rapport::check::MAX_FILE_BYTES + 1).unwrap();
+    let output = rapport(dir.path(), &["check", "big.scenario"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        crate::common::stderr(&output).contains("big.scenario")
+            && crate::common::stderr(&output).contains("larger than 32 MiB"),
+        "{}",
+        crate::common::stderr(&output)
+    );
+
+    // An include over the limit is a diagnostic at the include.
+    std::fs::write(
+        dir.path().join("main.scenario"),
+        "scenario m \"M\"\ninclude \"big.scenario\"\ncustomer C\nagent A\nscene s\n  end e\nending e \"E\"\n",
+    )
+    .unwrap();
+    let output = rapport(dir.path(), &["check", "main.scenario"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(crate::common::stdout(&output).contains("larger than 32 MiB"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_endless_file_is_refused_not_read_forever() {
+    let output = rapport(&root(), &["check", "/dev/zero"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(crate::common::stderr(&output).contains("larger than 32 MiB"));
+}
+
+#[test]
 fn a_kill_during_a_write_leaves_the_old_file_or_the_new_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.scenario");

@@ -163,3 +163,21 @@ fn huge_numbers_saturate_instead_of_wrapping() {
         "two effects, the line and the ending"
     );
 }
+
+#[test]
+fn the_state_search_stops_at_its_limit_and_says_so() {
+    let fixtures = crate::common::root().join("tests/fixtures");
+    let whole = crate::common::rapport(&fixtures, &["check", "examples/delayed_order.scenario"]);
+    assert!(!crate::common::stdout(&whole).contains("W017"));
+    let stopped = crate::common::rapport(
+        &fixtures,
+        &[
+            "check",
+            "--max-states",
+            "3",
+            "examples/delayed_order.scenario",
+        ],
+    );
+    assert_eq!(stopped.status.code(), Some(0), "a warning, not an error");
+    insta::assert_snapshot!(crate::common::stdout(&stopped));
+}
