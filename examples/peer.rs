@@ -12,7 +12,8 @@
 //! - `play`: long play-throughs for 2 s, even runs always taking the first choice and odd
 //!   runs the last;
 //! - `enumerate`: runs depth first, first choice first, each finished run recorded with its
-//!   choices, grade and final state (`rapport paths`), stopped at 100,000 runs.
+//!   choices, grade and final state (`rapport paths`, without its 200-turn bound, which
+//!   would cut these long runs short), stopped at 100,000 runs.
 //!
 //! The counts (states and steps, runs and turns) are printed so that the three engines can
 //! be seen to do the same work.
@@ -56,6 +57,7 @@ fn main() {
         }
         "play" => {
             let (mut runs, mut turns) = (0u64, 0u64);
+            let mut lengths = Vec::new();
             while started.elapsed().as_secs_f64() < 2.0 {
                 let mut run = Run::start(scenario);
                 while let Status::AwaitingChoice { offered, .. } = run.status() {
@@ -63,16 +65,25 @@ fn main() {
                     run.choose(pick).expect("offered");
                     turns += 1;
                 }
+                if lengths.len() < 2 {
+                    lengths.push(run.turns().len());
+                }
                 runs += 1;
             }
             let secs = started.elapsed().as_secs_f64();
             format!(
-                "\"runs\":{runs},\"turns\":{turns},\"turns_per_s\":{:.0}",
+                "\"runs\":{runs},\"turns\":{turns},\"first_runs\":{lengths:?},\"turns_per_s\":{:.0}",
                 turns as f64 / secs
             )
         }
         "enumerate" => {
-            let found = enumerate(scenario, &bounds, 100_000);
+            // The stories are acyclic and their runs long (about 4,000 turns at 10,000
+            // scenes): no run may be cut short, or Rapport would do less work than the peers.
+            let whole_runs = Bounds {
+                max_turns: u32::MAX,
+                ..bounds
+            };
+            let found = enumerate(scenario, &whole_runs, 100_000);
             let secs = started.elapsed().as_secs_f64();
             let turns: usize = found.runs.iter().map(|r| r.choices.len()).sum();
             format!(

@@ -159,38 +159,45 @@ fn the_save_format_is_pinned() {
 }
 
 /// The fuzz targets' bodies on every seed (the generated corpus, the course scenarios, the
-/// examples), every reproducer of a fixed crash, and the local fuzz corpora when present.
+/// examples) and every reproducer of a fixed crash, and each target's committed corpus
+/// (`fuzz/corpus/<target>`, minimized after its million-execution runs) on that target.
 #[test]
 fn every_fuzz_seed_and_reproducer_replays_without_a_panic() {
-    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    type Target = fn(&[u8]);
+    let targets: [(&str, Target); 3] = [
+        ("parse_check", rapport::fuzzing::parse_check),
+        ("run_picks", rapport::fuzzing::run_picks),
+        ("fmt_roundtrip", rapport::fuzzing::fmt_roundtrip),
+    ];
+    let read_all = |dir: &str| -> Vec<Vec<u8>> {
+        let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        // A fuzzer running alongside may remove files while they are listed.
+        paths.iter().filter_map(|p| std::fs::read(p).ok()).collect()
+    };
+    let mut everywhere: Vec<Vec<u8>> = Vec::new();
     for dir in ["tests/corpus", "scenarios", "tests/fixtures/examples"] {
         for path in scenarios(&root().join(dir)) {
-            inputs.push(std::fs::read(path).unwrap());
+            everywhere.push(std::fs::read(path).unwrap());
         }
     }
-    let seeds = inputs.len();
-    for dir in [
-        "fuzz/reproducers",
-        "fuzz/corpus/parse_check",
-        "fuzz/corpus/run_picks",
-        "fuzz/corpus/fmt_roundtrip",
-    ] {
-        let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
-            continue;
-        };
-        for entry in entries.flatten().take(300) {
-            // A fuzzer running alongside may remove files while they are listed.
-            if let Ok(data) = std::fs::read(entry.path()) {
-                inputs.push(data);
-            }
+    let seeds = everywhere.len();
+    everywhere.extend(read_all("fuzz/reproducers"));
+    let mut replayed = 0;
+    for (name, target) in targets {
+        for data in everywhere
+            .iter()
+            .chain(&read_all(&format!("fuzz/corpus/{name}")))
+        {
+            target(data);
+            replayed += 1;
         }
-    }
-    for data in &inputs {
-        rapport::fuzzing::parse_check(data);
-        rapport::fuzzing::run_picks(data);
-        rapport::fuzzing::fmt_roundtrip(data);
     }
     assert!(seeds > 100, "only {seeds} seeds");
+    assert!(replayed > 3 * seeds, "only {replayed} inputs replayed");
 }
 
 #[test]

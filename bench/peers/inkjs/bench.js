@@ -79,17 +79,21 @@ function search() {
 function play() {
   let runs = 0;
   let turns = 0;
+  const firstRuns = [];
   while (elapsed() < 2) {
     story.ResetState();
     advance(story);
+    let length = 0;
     while (story.currentChoices.length > 0) {
       story.ChooseChoiceIndex(runs % 2 === 0 ? 0 : story.currentChoices.length - 1);
       advance(story);
-      turns += 1;
+      length += 1;
     }
+    if (firstRuns.length < 2) firstRuns.push(length);
+    turns += length;
     runs += 1;
   }
-  return { runs, turns, turns_per_s: turns / elapsed() };
+  return { runs, turns, first_runs: firstRuns, turns_per_s: turns / elapsed() };
 }
 
 // Rapport's enumeration: depth first, first choice first, every finished run recorded with

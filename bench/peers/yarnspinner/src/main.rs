@@ -116,21 +116,28 @@ impl Peer {
     }
 
     /// Rapport's throughput example: even runs always take the first choice, odd runs the last.
-    fn play(&mut self) -> (u64, u64) {
+    /// Returns runs, turns, and the lengths of the first two runs.
+    fn play(&mut self) -> (u64, u64, Vec<u64>) {
         let (mut runs, mut turns) = (0u64, 0u64);
+        let mut first_runs = Vec::new();
         while self.started.elapsed().as_secs_f64() < 2.0 {
             let mut options = Some(self.restore("scene_0", INITIAL));
+            let mut length = 0;
             while let Some(offered) = options {
                 let pick = if runs % 2 == 0 { 0 } else { offered.len() - 1 };
                 self.dialogue
                     .set_selected_option(offered[pick].id)
                     .expect("option");
-                turns += 1;
+                length += 1;
                 options = self.to_options();
             }
+            if first_runs.len() < 2 {
+                first_runs.push(length);
+            }
+            turns += length;
             runs += 1;
         }
-        (runs, turns)
+        (runs, turns, first_runs)
     }
 
     /// Rapport's enumeration: depth first, first choice first, every finished run recorded
@@ -223,10 +230,10 @@ fn main() {
             )
         }
         "play" => {
-            let (runs, turns) = peer.play();
+            let (runs, turns, first_runs) = peer.play();
             let secs = started.elapsed().as_secs_f64();
             format!(
-                "\"runs\":{runs},\"turns\":{turns},\"turns_per_s\":{:.0}",
+                "\"runs\":{runs},\"turns\":{turns},\"first_runs\":{first_runs:?},\"turns_per_s\":{:.0}",
                 turns as f64 / secs
             )
         }
