@@ -11,7 +11,7 @@ use crate::scenario::Scenario;
 /// One finished, stuck or cut run.
 #[derive(Clone, Debug)]
 pub struct RunRecord {
-    pub choices: Vec<usize>,
+    pub choices: Vec<u32>,
     pub status: Status,
     pub grade: Option<Grade>,
     pub emotions: Vec<i64>,
@@ -60,7 +60,11 @@ pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enume
 
 fn record(scenario: &Scenario, run: &Run<'_>, probability: f64) -> RunRecord {
     RunRecord {
-        choices: run.turns().iter().map(|t| t.number).collect(),
+        choices: run
+            .turns()
+            .iter()
+            .map(|t| u32::try_from(t.number).unwrap_or(u32::MAX))
+            .collect(),
         status: run.status().clone(),
         grade: scenario
             .rubric

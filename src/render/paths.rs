@@ -353,7 +353,7 @@ impl JsonScore {
 
 #[derive(Serialize)]
 struct JsonRun {
-    choices: Vec<usize>,
+    choices: Vec<u32>,
     status: &'static str,
     ending: Option<String>,
     score: Option<JsonScore>,

@@ -184,7 +184,7 @@ fn every_corpus_run_replays_to_the_same_outcome() {
             );
             let mut run = Run::start(&scenario);
             for &pick in &record.choices {
-                run.choose(pick).unwrap();
+                run.choose(pick as usize).unwrap();
             }
             if matches!(record.status, Status::Cut(_)) {
                 continue;
