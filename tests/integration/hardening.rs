@@ -158,17 +158,11 @@ fn the_save_format_is_pinned() {
     insta::assert_json_snapshot!(save);
 }
 
-/// The fuzz targets' bodies on every seed (the generated corpus, the course scenarios, the
-/// examples) and every reproducer of a fixed crash, and each target's committed corpus
-/// (`fuzz/corpus/<target>`, minimized after its million-execution runs) on that target.
-#[test]
-fn every_fuzz_seed_and_reproducer_replays_without_a_panic() {
-    type Target = fn(&[u8]);
-    let targets: [(&str, Target); 3] = [
-        ("parse_check", rapport::fuzzing::parse_check),
-        ("run_picks", rapport::fuzzing::run_picks),
-        ("fmt_roundtrip", rapport::fuzzing::fmt_roundtrip),
-    ];
+/// One fuzz target's body on every seed (the generated corpus, the course scenarios, the
+/// examples), every reproducer of a fixed crash, and the target's committed corpus
+/// (`fuzz/corpus/<target>`, minimized after its million-execution runs). One test per
+/// target, so that they run in parallel.
+fn replay(name: &str, target: fn(&[u8])) {
     let read_all = |dir: &str| -> Vec<Vec<u8>> {
         let Ok(entries) = std::fs::read_dir(root().join(dir)) else {
             return Vec::new();
@@ -178,26 +172,41 @@ fn every_fuzz_seed_and_reproducer_replays_without_a_panic() {
         // A fuzzer running alongside may remove files while they are listed.
         paths.iter().filter_map(|p| std::fs::read(p).ok()).collect()
     };
-    let mut everywhere: Vec<Vec<u8>> = Vec::new();
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
     for dir in ["tests/corpus", "scenarios", "tests/fixtures/examples"] {
         for path in scenarios(&root().join(dir)) {
-            everywhere.push(std::fs::read(path).unwrap());
+            seeds.push(std::fs::read(path).unwrap());
         }
     }
-    let seeds = everywhere.len();
-    everywhere.extend(read_all("fuzz/reproducers"));
-    let mut replayed = 0;
-    for (name, target) in targets {
-        for data in everywhere
-            .iter()
-            .chain(&read_all(&format!("fuzz/corpus/{name}")))
-        {
-            target(data);
-            replayed += 1;
-        }
+    let corpus = read_all(&format!("fuzz/corpus/{name}"));
+    for data in seeds
+        .iter()
+        .chain(&read_all("fuzz/reproducers"))
+        .chain(&corpus)
+    {
+        target(data);
     }
-    assert!(seeds > 100, "only {seeds} seeds");
-    assert!(replayed > 3 * seeds, "only {replayed} inputs replayed");
+    assert!(seeds.len() > 100, "only {} seeds", seeds.len());
+    assert!(
+        corpus.len() > 1000,
+        "the {name} corpus has {} inputs",
+        corpus.len()
+    );
+}
+
+#[test]
+fn the_parse_check_fuzz_corpus_and_reproducers_replay_without_a_panic() {
+    replay("parse_check", rapport::fuzzing::parse_check);
+}
+
+#[test]
+fn the_run_picks_fuzz_corpus_and_reproducers_replay_without_a_panic() {
+    replay("run_picks", rapport::fuzzing::run_picks);
+}
+
+#[test]
+fn the_fmt_roundtrip_fuzz_corpus_and_reproducers_replay_without_a_panic() {
+    replay("fmt_roundtrip", rapport::fuzzing::fmt_roundtrip);
 }
 
 #[test]
