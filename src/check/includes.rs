@@ -32,8 +32,8 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// The largest scenario file (entry or include) Rapport reads: a thousand times the largest
-/// course scenario, and parsed in a few seconds. Anything larger (or endless, like
+/// The largest file Rapport reads (a scenario, an include, a save): a thousand times the
+/// largest course scenario, and parsed in a few seconds. Anything larger (or endless, like
 /// `/dev/zero`) is refused before it is read whole.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
@@ -58,7 +58,7 @@ pub fn read_text(path: &Path) -> Result<String, String> {
         .map_err(describe)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(format!(
-            "it is larger than {} MiB, the limit for a scenario file",
+            "it is larger than {} MiB, the most Rapport reads from one file",
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
