@@ -28,34 +28,75 @@ pub struct Enumeration {
 }
 
 /// Lists runs depth-first by choice number, at most `max_runs` of them.
+///
+/// The stack holds one frame per turn of the current run (a run awaiting a choice, and the
+/// next choice to try from it), so its size is the run's length, however many choices each
+/// scene offers.
 #[must_use]
 pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enumeration {
     let mut out = Enumeration {
         runs: Vec::new(),
         complete: true,
     };
-    let mut stack = vec![(Run::with(scenario, Some(*bounds), true), 1.0f64)];
-    while let Some((mut run, probability)) = stack.pop() {
-        run.clear_seen();
-        if let Status::AwaitingChoice { offered, .. } = run.status() {
-            let n = offered.len();
-            #[allow(clippy::cast_precision_loss)]
-            let share = probability / n as f64;
-            for number in (1..=n).rev() {
-                let mut next = run.clone();
-                if next.choose(number).is_ok() {
-                    stack.push((next, share));
-                }
-            }
+    let mut root = Run::with(scenario, Some(*bounds), true);
+    root.clear_seen();
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    stack.extend(reach(scenario, root, 1.0, max_runs, &mut out));
+    while out.complete {
+        let Some(top) = stack.last_mut() else { break };
+        if top.next > top.offered {
+            stack.pop();
             continue;
         }
-        if out.runs.len() >= max_runs {
-            out.complete = false;
-            break;
+        let number = top.next;
+        top.next += 1;
+        let share = top.share;
+        let mut child = top.run.clone();
+        if child.choose(number).is_err() {
+            continue;
         }
-        out.runs.push(record(scenario, &run, probability));
+        child.clear_seen();
+        let frame = reach(scenario, child, share, max_runs, &mut out);
+        stack.extend(frame);
     }
     out
+}
+
+/// A run awaiting a choice, and the next choice to try from it.
+struct Frame<'s> {
+    run: Run<'s>,
+    /// The probability of each child: this run's, divided by the choices offered.
+    share: f64,
+    next: usize,
+    offered: usize,
+}
+
+/// A run reached: a frame to expand if it awaits a choice, else a record (or the end of the
+/// enumeration, when `max_runs` runs are already listed).
+fn reach<'s>(
+    scenario: &Scenario,
+    run: Run<'s>,
+    probability: f64,
+    max_runs: usize,
+    out: &mut Enumeration,
+) -> Option<Frame<'s>> {
+    if let Status::AwaitingChoice { offered, .. } = run.status() {
+        let offered = offered.len();
+        #[allow(clippy::cast_precision_loss)]
+        let share = probability / offered as f64;
+        return Some(Frame {
+            run,
+            share,
+            next: 1,
+            offered,
+        });
+    }
+    if out.runs.len() >= max_runs {
+        out.complete = false;
+    } else {
+        out.runs.push(record(scenario, &run, probability));
+    }
+    None
 }
 
 fn record(scenario: &Scenario, run: &Run<'_>, probability: f64) -> RunRecord {

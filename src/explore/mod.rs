@@ -94,12 +94,13 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach) -> Vec<Diagnostic> {
                 Code::SearchStopped,
                 scenario.scene(scenario.start).span,
                 format!(
-                    "the state search stopped after {} states, so unreachable content is not reported",
-                    reach.states
+                    "the state search stopped after {} state{}, so unreachable content is not reported",
+                    reach.states,
+                    if reach.states == 1 { "" } else { "s" }
                 ),
             )
             .label("the search started here")
-            .help("fewer emotion values or counters that conditions read make fewer states; stuck states found so far are reported"),
+            .help("it stops at `--max-states` states (5,000,000 by default), or sooner when scenes offer hundreds of choices; fewer emotion values, counters that conditions read, or choices make fewer states. Stuck states found so far are reported"),
         );
         return out;
     }

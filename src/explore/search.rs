@@ -232,6 +232,10 @@ fn decode(key: &[i64], with_turn: bool, state: &mut State) -> SceneId {
     scene
 }
 
+/// The search's work budget per state of `max_states` (see `search`): the benchmark stories,
+/// with three choices a scene, use about 11.
+const WORK_PER_STATE: usize = 64;
+
 /// Explores every reachable state.
 #[must_use]
 pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
@@ -306,8 +310,13 @@ pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
         State::initial(scenario),
     );
     let mut next = run.clone();
-    while let Some(index) = frontier.pop_front() {
-        if reach.states >= bounds.max_states {
+    // Work: each choice taken costs one, plus the choices it is offered among (a step copies
+    // and re-evaluates them). Bounding it keeps scenes with thousands of choices from taking
+    // hours while far fewer than `max_states` states are found.
+    let work_limit = bounds.max_states.saturating_mul(WORK_PER_STATE);
+    let mut work = 0usize;
+    'search: while let Some(index) = frontier.pop_front() {
+        if reach.states >= bounds.max_states || work >= work_limit {
             reach.complete = false;
             break;
         }
@@ -323,8 +332,14 @@ pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
             state: index,
             pick: 0,
         };
+        let offered = run.offered().len();
         for (i, &choice) in run.offered().iter().enumerate() {
             let number = i + 1;
+            work += 1 + offered;
+            if work > work_limit {
+                reach.complete = false;
+                break 'search;
+            }
             marks.choice_offered[choice.index()].get_or_insert(here);
             next.clone_from(&run);
             if next.choose(number).is_err() {

@@ -32,11 +32,21 @@ pub fn tree(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> (String, b
         return (out, true);
     }
     root.clear_events();
-    // Depth-first: (parent run, pick, path label, depth).
-    let mut stack: Vec<(std::rc::Rc<Run<'_>>, usize, String, usize)> = Vec::new();
-    let root = std::rc::Rc::new(root);
-    push_children(&mut stack, &root, "", 0);
-    while let Some((parent, number, label, depth)) = stack.pop() {
+    // Depth-first, one frame per turn of the current branch: a run awaiting a choice, the
+    // next choice to try from it, its path label ("1.2") and depth.
+    let offered = root.offered().len();
+    let mut stack = vec![TreeFrame {
+        run: root,
+        next: 1,
+        offered,
+        label: String::new(),
+        depth: 0,
+    }];
+    while let Some(top) = stack.last_mut() {
+        if top.next > top.offered {
+            stack.pop();
+            continue;
+        }
         if leaves >= max_runs {
             let _ = writeln!(
                 out,
@@ -44,10 +54,18 @@ pub fn tree(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> (String, b
             );
             return (out, false);
         }
-        let mut run = (*parent).clone();
+        let number = top.next;
+        top.next += 1;
+        let mut run = top.run.clone();
         if run.choose(number).is_err() {
             continue;
         }
+        let label = if top.label.is_empty() {
+            number.to_string()
+        } else {
+            format!("{}.{number}", top.label)
+        };
+        let depth = top.depth;
         let indent = "  ".repeat(depth);
         let body_indent = format!("{indent}    ");
         let mut lines = run.events().iter();
@@ -62,8 +80,14 @@ pub fn tree(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> (String, b
         events(&mut out, scenario, lines.as_slice(), &body_indent);
         if matches!(run.status(), Status::AwaitingChoice { .. }) {
             run.clear_events();
-            let run = std::rc::Rc::new(run);
-            push_children(&mut stack, &run, &label, depth + 1);
+            let offered = run.offered().len();
+            stack.push(TreeFrame {
+                run,
+                next: 1,
+                offered,
+                label,
+                depth: depth + 1,
+            });
         } else {
             leaves += 1;
             leaf(&mut out, &run, &body_indent);
@@ -72,21 +96,13 @@ pub fn tree(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> (String, b
     (out, true)
 }
 
-fn push_children<'s>(
-    stack: &mut Vec<(std::rc::Rc<Run<'s>>, usize, String, usize)>,
-    run: &std::rc::Rc<Run<'s>>,
-    label: &str,
+/// A branch point of the tree: a run awaiting a choice and the next choice to try.
+struct TreeFrame<'s> {
+    run: Run<'s>,
+    next: usize,
+    offered: usize,
+    label: String,
     depth: usize,
-) {
-    let n = run.offered().len();
-    for number in (1..=n).rev() {
-        let child = if label.is_empty() {
-            number.to_string()
-        } else {
-            format!("{label}.{number}")
-        };
-        stack.push((std::rc::Rc::clone(run), number, child, depth));
-    }
 }
 
 fn tags_text(scenario: &Scenario, choice: crate::scenario::ChoiceId) -> String {
@@ -190,7 +206,8 @@ fn failed_rules(scenario: &Scenario, grade: &Grade) -> Vec<String> {
         .collect()
 }
 
-/// Content that no run reaches, as `file:line: what` lines.
+/// Content that no run reaches, as `file:line: what` lines (none when the search stopped
+/// at its limit: what it did not reach may lie beyond).
 #[must_use]
 pub fn dead_content(scenario: &Scenario, reach: &Reach, sources: &SourceMap) -> Vec<String> {
     let at = |span: crate::source::Span| {
@@ -198,6 +215,9 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach, sources: &SourceMap) -> 
         format!("{}:{line}", sources.path(span.file).display())
     };
     let mut out = Vec::new();
+    if !reach.complete {
+        return out;
+    }
     for (i, scene) in scenario.scenes.iter().enumerate() {
         if reach.scene_entered[i].is_none() {
             out.push(format!(
@@ -321,7 +341,12 @@ pub fn summary_text(
         let _ = writeln!(out, "emotions seen: {}", ranges.join(" · "));
     }
     let _ = writeln!(out, "states explored: {}", reach.states);
-    if dead.is_empty() {
+    if !reach.complete {
+        let _ = writeln!(
+            out,
+            "dead content: not listed (the state search stopped at its limit)"
+        );
+    } else if dead.is_empty() {
         let _ = writeln!(out, "dead content: none");
     } else {
         let _ = writeln!(out, "dead content:");
@@ -390,6 +415,9 @@ struct JsonSummary {
     random_unfinished: f64,
     emotions: Ordered<JsonRange>,
     states: usize,
+    /// Present only when the state search stopped at its limit (`dead` is then empty).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    search_stopped: bool,
     dead: Vec<String>,
 }
 
@@ -488,6 +516,7 @@ pub fn json(
                     .collect(),
             ),
             states: reach.states,
+            search_stopped: !reach.complete,
             dead: dead.to_vec(),
         },
     })

@@ -181,3 +181,43 @@ fn the_state_search_stops_at_its_limit_and_says_so() {
     assert_eq!(stopped.status.code(), Some(0), "a warning, not an error");
     insta::assert_snapshot!(crate::common::stdout(&stopped));
 }
+
+/// A scene offering hundreds of choices, each moving a wide emotion: every state offers them
+/// all, so states times choices is what costs. The search's work budget (64 per state of
+/// `max_states`, a choice costing the choices it is offered among) stops it long before
+/// `max_states` states; the listing's stack holds one frame per turn, not one per choice.
+#[test]
+fn a_scene_with_hundreds_of_choices_is_bounded_work() {
+    let mut text = String::from(
+        "scenario wide \"Wide\"\ncustomer C\nagent A\nemotion e = 0 in 0..1000000\nscene s\n  C: \"{e}\"\n",
+    );
+    for i in 1..=300 {
+        let _ = writeln!(text, "  choice \"c{i}\"\n    e +{i}\n    stay");
+    }
+    text.push_str("  choice \"end\"\n    end x\nending x \"X\"\n");
+    let checked = check_text(Path::new("wide.scenario"), text, None);
+    let scenario = checked.scenario.expect("valid");
+    let bounds = rapport::runtime::Bounds {
+        max_states: 1000,
+        ..rapport::runtime::Bounds::default()
+    };
+    let reach = rapport::explore::search(&scenario, &bounds);
+    assert!(!reach.complete);
+    assert!(
+        reach.states < 10,
+        "the work budget stopped it: {}",
+        reach.states
+    );
+    let codes: Vec<Code> = rapport::explore::analyse(&scenario, &bounds)
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        codes,
+        [Code::SearchStopped],
+        "and nothing is called unreachable"
+    );
+    let listed = rapport::explore::enumerate(&scenario, &bounds, 2000);
+    assert_eq!(listed.runs.len(), 2000);
+    assert!(!listed.complete);
+}
