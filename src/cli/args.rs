@@ -94,6 +94,9 @@ pub struct PathsArgs {
     /// Stop listing runs after this many.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     pub max_runs: usize,
+    /// Stop the state search after this many states (dead content is then not listed).
+    #[arg(long, value_name = "N", default_value_t = crate::runtime::MAX_STATES)]
+    pub max_states: usize,
     /// Folder that includes may not leave (default: the current folder).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,

@@ -17,6 +17,7 @@ pub(super) fn run(args: &PathsArgs) -> i32 {
     let bounds = Bounds {
         max_visits: args.max_visits,
         max_turns: args.max_turns,
+        max_states: args.max_states,
         ..Bounds::default()
     };
     let enumeration = enumerate(scenario, &bounds, args.max_runs);

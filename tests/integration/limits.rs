@@ -180,6 +180,33 @@ fn the_state_search_stops_at_its_limit_and_says_so() {
     );
     assert_eq!(stopped.status.code(), Some(0), "a warning, not an error");
     insta::assert_snapshot!(crate::common::stdout(&stopped));
+
+    let paths = crate::common::rapport(
+        &fixtures,
+        &[
+            "paths",
+            "--max-states",
+            "3",
+            "--format",
+            "json",
+            "examples/delayed_order.scenario",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&crate::common::stdout(&paths)).unwrap();
+    assert_eq!(json["summary"]["search_stopped"], true);
+    assert_eq!(json["summary"]["dead"], serde_json::json!([]));
+    let whole = crate::common::rapport(
+        &fixtures,
+        &[
+            "paths",
+            "--format",
+            "json",
+            "examples/delayed_order.scenario",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&crate::common::stdout(&whole)).unwrap();
+    assert!(json["summary"].get("search_stopped").is_none());
+    assert_eq!(json["summary"]["dead"].as_array().map(Vec::len), Some(1));
 }
 
 /// A scene offering hundreds of choices, each moving a wide emotion: every state offers them
