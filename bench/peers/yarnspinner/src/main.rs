@@ -220,29 +220,34 @@ fn main() {
 
     peer.dialogue.set_node("scene_0").expect("scene_0");
     peer.to_options().expect("options at the start");
+    // The counts that show the work done, then the rate of `per_s` per second.
+    let rate = |counts: String, name: &str, per_s: u64| {
+        let secs = started.elapsed().as_secs_f64();
+        format!("{counts},\"{name}\":{:.0}", per_s as f64 / secs)
+    };
     let result = match mode.as_str() {
         "search" => {
             let (states, steps) = peer.search();
-            let secs = started.elapsed().as_secs_f64();
-            format!(
-                "\"states\":{states},\"steps\":{steps},\"states_per_s\":{:.0}",
-                states as f64 / secs
+            rate(
+                format!("\"states\":{states},\"steps\":{steps}"),
+                "states_per_s",
+                states,
             )
         }
         "play" => {
             let (runs, turns, first_runs) = peer.play();
-            let secs = started.elapsed().as_secs_f64();
-            format!(
-                "\"runs\":{runs},\"turns\":{turns},\"first_runs\":{first_runs:?},\"turns_per_s\":{:.0}",
-                turns as f64 / secs
+            rate(
+                format!("\"runs\":{runs},\"turns\":{turns},\"first_runs\":{first_runs:?}"),
+                "turns_per_s",
+                turns,
             )
         }
         "enumerate" => {
             let (runs, turns) = peer.enumerate();
-            let secs = started.elapsed().as_secs_f64();
-            format!(
-                "\"runs\":{runs},\"turns\":{turns},\"runs_per_s\":{:.0}",
-                runs as f64 / secs
+            rate(
+                format!("\"runs\":{runs},\"turns\":{turns}"),
+                "runs_per_s",
+                runs as u64,
             )
         }
         _ => usage(),
