@@ -16,6 +16,7 @@ pub use search::{search, Mark, Reach};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::runtime::{Bounds, StuckReason};
 use crate::scenario::{Scenario, Stmt};
+use crate::source::Span;
 
 /// `rapport check` of one file: the static checks, then, for a playable file without
 /// errors, the state-based ones.
@@ -104,47 +105,95 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach) -> Vec<Diagnostic> {
         );
         return out;
     }
+    for (dead, inside_reached) in unreached(scenario, reach) {
+        if !inside_reached {
+            // Its scene or choice is reported already.
+            continue;
+        }
+        out.push(match dead {
+            Dead::Scene(span, id) => Diagnostic::new(
+                Code::UnreachableScene,
+                span,
+                format!("no run reaches the scene `{id}`"),
+            )
+            .label("unreachable")
+            .help("add a `goto` to it, or remove it")
+            .witness(Vec::new()),
+            Dead::Ending(span, id) => Diagnostic::new(
+                Code::EndingNeverReached,
+                span,
+                format!("no run reaches the ending `{id}`"),
+            )
+            .label("never reached")
+            .help("add an `end` to it, or remove it")
+            .witness(Vec::new()),
+            Dead::Choice(span) => Diagnostic::new(
+                Code::ChoiceNeverAvailable,
+                span,
+                "this choice is never offered: its condition never holds when its scene is played",
+            )
+            .label("never available")
+            .help("loosen its `if`, or remove it")
+            .witness(Vec::new()),
+            Dead::Line(span) => Diagnostic::new(Code::LineNeverShown, span, "no run shows this line")
+                .label("never shown")
+                .help("its condition never holds where it stands; loosen it or remove the line")
+                .witness(Vec::new()),
+            Dead::Variant(span) => Diagnostic::new(Code::LineNeverShown, span, "no run shows this variant")
+                .label("never shown")
+                .help("its condition never holds when the line is spoken, or an earlier variant always wins")
+                .witness(Vec::new()),
+            Dead::Narration(span) => Diagnostic::new(Code::LineNeverShown, span, "no run shows this narration")
+                .label("never shown")
+                .help("its condition never holds where it stands; loosen it or remove it")
+                .witness(Vec::new()),
+            Dead::Clamps(span, mark) => Diagnostic::new(
+                Code::EffectAlwaysClamps,
+                span,
+                "this effect is clamped on every run that reaches it",
+            )
+            .label("always clamped")
+            .help("the emotion is always at the edge of its range here; change the amount or the range")
+            .witness(reach.witness(mark)),
+        });
+    }
+    out
+}
+
+/// Content that no run reaches, found by the state search; `Clamps` is an effect that is
+/// clamped on every run that reaches it.
+#[derive(Clone, Copy, Debug)]
+pub enum Dead<'s> {
+    Scene(Span, &'s str),
+    Ending(Span, &'s str),
+    Choice(Span),
+    Line(Span),
+    Variant(Span),
+    Narration(Span),
+    Clamps(Span, Mark),
+}
+
+/// Every [`Dead`] item of a complete search: scenes, endings and choices, then the lines,
+/// variants, narrations and effects of scene, choice and trigger bodies in order. Each comes
+/// with whether the scene or choice that holds it is reached (always true for scenes and
+/// endings), so that callers can leave out what an unreached container explains.
+#[must_use]
+pub fn unreached<'s>(scenario: &'s Scenario, reach: &Reach) -> Vec<(Dead<'s>, bool)> {
+    let mut out = Vec::new();
     for (i, scene) in scenario.scenes.iter().enumerate() {
         if reach.scene_entered[i].is_none() {
-            out.push(
-                Diagnostic::new(
-                    Code::UnreachableScene,
-                    scene.span,
-                    format!("no run reaches the scene `{}`", scene.id),
-                )
-                .label("unreachable")
-                .help("add a `goto` to it, or remove it")
-                .witness(Vec::new()),
-            );
+            out.push((Dead::Scene(scene.span, scene.id.as_str()), true));
         }
     }
     for (i, ending) in scenario.endings.iter().enumerate() {
         if reach.ending_reached[i].is_none() {
-            out.push(
-                Diagnostic::new(
-                    Code::EndingNeverReached,
-                    ending.span,
-                    format!("no run reaches the ending `{}`", ending.id),
-                )
-                .label("never reached")
-                .help("add an `end` to it, or remove it")
-                .witness(Vec::new()),
-            );
+            out.push((Dead::Ending(ending.span, ending.id.as_str()), true));
         }
     }
     for (i, choice) in scenario.choices.iter().enumerate() {
-        let scene_reached = reach.scene_entered[choice.scene.index()].is_some();
-        if reach.choice_offered[i].is_none() && scene_reached {
-            out.push(
-                Diagnostic::new(
-                    Code::ChoiceNeverAvailable,
-                    choice.span,
-                    "this choice is never offered: its condition never holds when its scene is played",
-                )
-                .label("never available")
-                .help("loosen its `if`, or remove it")
-                .witness(Vec::new()),
-            );
+        if reach.choice_offered[i].is_none() {
+            let scene_reached = reach.scene_entered[choice.scene.index()].is_some();
+            out.push((Dead::Choice(choice.span), scene_reached));
         }
     }
     let scenes = scenario
@@ -158,70 +207,37 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach) -> Vec<Diagnostic> {
         .enumerate()
         .map(|(i, c)| (&c.body, reach.choice_offered[i].is_some()));
     let triggers = scenario.triggers.iter().map(|t| (&t.body, true));
-    let bodies = scenes.chain(choices).chain(triggers);
-    for (body, container_reached) in bodies {
-        if !container_reached {
-            continue;
-        }
+    for (body, reached) in scenes.chain(choices).chain(triggers) {
         for stmt in body {
-            lines_and_effects(stmt, reach, &mut out);
+            match stmt {
+                Stmt::Line(line) => {
+                    if reach.shown[line.id.index()].is_none() {
+                        out.push((Dead::Line(line.span), reached));
+                        continue;
+                    }
+                    let texts = &reach.texts_shown[line.id.index()];
+                    for (k, (_, text)) in line.variants.iter().enumerate() {
+                        if !texts.get(k + 1).copied().unwrap_or(true) {
+                            out.push((Dead::Variant(text.span), reached));
+                        }
+                    }
+                }
+                Stmt::Narrate { id, span, .. } => {
+                    if reach.shown[id.index()].is_none() {
+                        out.push((Dead::Narration(*span), reached));
+                    }
+                }
+                Stmt::Effect { id, span, .. } => {
+                    if let Some(mark) = reach.effect_reached[id.index()] {
+                        if !reach.effect_unclamped[id.index()] {
+                            out.push((Dead::Clamps(*span, mark), reached));
+                        }
+                    }
+                }
+            }
         }
     }
     out
-}
-
-fn lines_and_effects(stmt: &Stmt, reach: &Reach, out: &mut Vec<Diagnostic>) {
-    match stmt {
-        Stmt::Line(line) => {
-            if reach.shown[line.id.index()].is_none() {
-                out.push(
-                    Diagnostic::new(Code::LineNeverShown, line.span, "no run shows this line")
-                        .label("never shown")
-                        .help("its condition never holds where it stands; loosen it or remove the line")
-                        .witness(Vec::new()),
-                );
-                return;
-            }
-            let texts = &reach.texts_shown[line.id.index()];
-            for (k, (_, text)) in line.variants.iter().enumerate() {
-                if !texts.get(k + 1).copied().unwrap_or(true) {
-                    out.push(
-                        Diagnostic::new(Code::LineNeverShown, text.span, "no run shows this variant")
-                            .label("never shown")
-                            .help("its condition never holds when the line is spoken, or an earlier variant always wins")
-                            .witness(Vec::new()),
-                    );
-                }
-            }
-        }
-        Stmt::Narrate { id, span, .. } => {
-            if reach.shown[id.index()].is_none() {
-                out.push(
-                    Diagnostic::new(Code::LineNeverShown, *span, "no run shows this narration")
-                        .label("never shown")
-                        .help("its condition never holds where it stands; loosen it or remove it")
-                        .witness(Vec::new()),
-                );
-            }
-        }
-        Stmt::Effect { id, span, .. } => {
-            if let Some(mark) = reach.effect_reached[id.index()] {
-                let witness = reach.witness(mark);
-                if !reach.effect_unclamped[id.index()] {
-                    out.push(
-                        Diagnostic::new(
-                            Code::EffectAlwaysClamps,
-                            *span,
-                            "this effect is clamped on every run that reaches it",
-                        )
-                        .label("always clamped")
-                        .help("the emotion is always at the edge of its range here; change the amount or the range")
-                        .witness(witness),
-                    );
-                }
-            }
-        }
-    }
 }
 
 /// Rules that no run passes, or that every run passes (over ended runs).

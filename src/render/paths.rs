@@ -13,10 +13,10 @@ use serde::Serialize;
 
 use super::json::Ordered;
 use super::report::{cut_text, event_text, JsonFinal};
-use crate::explore::{Enumeration, Reach, Summary};
+use crate::explore::{Dead, Enumeration, Reach, Summary};
 use crate::rubric::{grade, Grade, Trace};
 use crate::runtime::{Bounds, Event, Run, Status, StuckReason};
-use crate::scenario::{Scenario, Stmt};
+use crate::scenario::Scenario;
 use crate::source::SourceMap;
 
 /// Renders the branch tree, listing at most `max_runs` runs.
@@ -214,64 +214,21 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach, sources: &SourceMap) -> 
         let (line, _) = sources.file(span.file).line_col(span.start as usize);
         format!("{}:{line}", sources.path(span.file).display())
     };
-    let mut out = Vec::new();
     if !reach.complete {
-        return out;
+        return Vec::new();
     }
-    for (i, scene) in scenario.scenes.iter().enumerate() {
-        if reach.scene_entered[i].is_none() {
-            out.push(format!(
-                "{}: scene `{}` is never reached",
-                at(scene.span),
-                scene.id
-            ));
-        }
-    }
-    for (i, ending) in scenario.endings.iter().enumerate() {
-        if reach.ending_reached[i].is_none() {
-            out.push(format!(
-                "{}: ending `{}` is never reached",
-                at(ending.span),
-                ending.id
-            ));
-        }
-    }
-    for (i, choice) in scenario.choices.iter().enumerate() {
-        if reach.choice_offered[i].is_none() {
-            out.push(format!("{}: choice is never offered", at(choice.span)));
-        }
-    }
-    let bodies = scenario
-        .scenes
-        .iter()
-        .map(|s| &s.body)
-        .chain(scenario.choices.iter().map(|c| &c.body))
-        .chain(scenario.triggers.iter().map(|t| &t.body));
-    for body in bodies {
-        for stmt in body {
-            match stmt {
-                Stmt::Line(line) => {
-                    if reach.shown[line.id.index()].is_none() {
-                        out.push(format!("{}: line is never shown", at(line.span)));
-                        continue;
-                    }
-                    for (k, (_, text)) in line.variants.iter().enumerate() {
-                        let shown = reach.texts_shown[line.id.index()].get(k + 1).copied();
-                        if shown == Some(false) {
-                            out.push(format!("{}: variant is never shown", at(text.span)));
-                        }
-                    }
-                }
-                Stmt::Narrate { id, span, .. } => {
-                    if reach.shown[id.index()].is_none() {
-                        out.push(format!("{}: narration is never shown", at(*span)));
-                    }
-                }
-                Stmt::Effect { .. } => {}
-            }
-        }
-    }
-    out
+    crate::explore::unreached(scenario, reach)
+        .into_iter()
+        .filter_map(|(dead, _)| match dead {
+            Dead::Scene(span, id) => Some(format!("{}: scene `{id}` is never reached", at(span))),
+            Dead::Ending(span, id) => Some(format!("{}: ending `{id}` is never reached", at(span))),
+            Dead::Choice(span) => Some(format!("{}: choice is never offered", at(span))),
+            Dead::Line(span) => Some(format!("{}: line is never shown", at(span))),
+            Dead::Variant(span) => Some(format!("{}: variant is never shown", at(span))),
+            Dead::Narration(span) => Some(format!("{}: narration is never shown", at(span))),
+            Dead::Clamps(..) => None,
+        })
+        .collect()
 }
 
 fn score_range(lowest: Option<&Grade>, highest: Option<&Grade>) -> String {
