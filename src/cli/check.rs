@@ -26,11 +26,11 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
     let mut json_diagnostics = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
     let mut unreadable = 0;
+    let bounds = Bounds {
+        max_states: args.max_states,
+        ..Bounds::default()
+    };
     for file in &files {
-        let bounds = Bounds {
-            max_states: args.max_states,
-            ..Bounds::default()
-        };
         let checked = match check_file_within(file, args.root.as_deref(), &bounds) {
             Ok(c) => c,
             Err(e) => {
@@ -39,10 +39,16 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
                 continue;
             }
         };
+        // An include checked from several files reports once: key on its real path,
+        // resolved once per file rather than once per diagnostic.
+        let canonical: Vec<_> = checked
+            .sources
+            .files()
+            .map(|(_, f)| std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone()))
+            .collect();
         for d in &checked.diagnostics {
-            let path = checked.sources.path(d.span.file);
             let key = (
-                std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+                canonical[d.span.file.0 as usize].clone(),
                 d.span.start,
                 d.code,
                 d.message.clone(),

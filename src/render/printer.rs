@@ -83,22 +83,8 @@ impl<'s> Printer<'s> {
     fn cond_at(&self, cond: &Cond, level: u8) -> String {
         let s = self.scenario;
         let (text, own) = match cond {
-            Cond::Or(items) => (
-                items
-                    .iter()
-                    .map(|c| self.cond_at(c, 1))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                0,
-            ),
-            Cond::And(items) => (
-                items
-                    .iter()
-                    .map(|c| self.cond_at(c, 2))
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-                1,
-            ),
+            Cond::Or(items) => (joined(items, " or ", |c| self.cond_at(c, 1)), 0),
+            Cond::And(items) => (joined(items, " and ", |c| self.cond_at(c, 2)), 1),
             Cond::Not(inner) => (format!("not {}", self.cond_at(inner, 2)), 2),
             Cond::Cmp(a, op, b) => (
                 format!("{} {} {}", self.expr(a), op.as_str(), self.expr(b)),
@@ -108,11 +94,7 @@ impl<'s> Printer<'s> {
             Cond::Visited(slot) => (format!("visited {}", self.scene_of_slot(slot.0)), 3),
             Cond::Tagged(slot) => (format!("tagged {}", self.tag_of_slot(slot.0)), 3),
         };
-        if own < level {
-            format!("({text})")
-        } else {
-            text
-        }
+        parenthesized(text, own, level)
     }
 
     /// A rubric predicate.
@@ -125,22 +107,8 @@ impl<'s> Printer<'s> {
         let s = self.scenario;
         let tag = |t: &crate::scenario::TagId| s.tags.get(t.index()).map_or("?", String::as_str);
         let (text, own) = match pred {
-            Pred::Or(items) => (
-                items
-                    .iter()
-                    .map(|p| self.pred_at(p, 1))
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                0,
-            ),
-            Pred::And(items) => (
-                items
-                    .iter()
-                    .map(|p| self.pred_at(p, 2))
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-                1,
-            ),
+            Pred::Or(items) => (joined(items, " or ", |p| self.pred_at(p, 1)), 0),
+            Pred::And(items) => (joined(items, " and ", |p| self.pred_at(p, 2)), 1),
             Pred::Not(inner) => (format!("not {}", self.pred_at(inner, 2)), 2),
             Pred::Ever(t) => (format!("ever {}", tag(t)), 3),
             Pred::Never(t) => (format!("never {}", tag(t)), 3),
@@ -176,11 +144,7 @@ impl<'s> Printer<'s> {
                 3,
             ),
         };
-        if own < level {
-            format!("({text})")
-        } else {
-            text
-        }
+        parenthesized(text, own, level)
     }
 
     /// An effect as written (`trust +2`, `set promised`).
@@ -205,5 +169,19 @@ impl<'s> Printer<'s> {
             Transition::End(e) => format!("end {}", s.ending(*e).id),
             Transition::Stay => "stay".to_string(),
         }
+    }
+}
+
+/// Each item printed, joined by `separator`.
+fn joined<T>(items: &[T], separator: &str, print: impl Fn(&T) -> String) -> String {
+    items.iter().map(print).collect::<Vec<_>>().join(separator)
+}
+
+/// `text`, whose operator binds at `own`, in parentheses where the context binds tighter.
+fn parenthesized(text: String, own: u8, level: u8) -> String {
+    if own < level {
+        format!("({text})")
+    } else {
+        text
     }
 }
