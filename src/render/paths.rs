@@ -175,13 +175,7 @@ fn leaf(out: &mut String, run: &Run<'_>, indent: &str) {
     match &grade {
         Some(g) => {
             let verdict = if g.passed { "passed" } else { "not passed" };
-            let _ = writeln!(
-                out,
-                "{indent}{outcome} · {}/{} ({:.1}%) · {verdict}",
-                g.earned,
-                g.total,
-                g.percent()
-            );
+            let _ = writeln!(out, "{indent}{outcome} · {} · {verdict}", g.score());
             let failed = failed_rules(scenario, g);
             if !failed.is_empty() {
                 let _ = writeln!(out, "{indent}  failed: {}", failed.join("; "));

@@ -376,10 +376,8 @@ pub fn debrief(report: &Report<'_, '_>) -> String {
         let verdict = if grade.passed { "PASSED" } else { "NOT PASSED" };
         let _ = writeln!(
             out,
-            "Score: {}/{} ({:.1}%), {verdict} (pass mark {}%)",
-            grade.earned,
-            grade.total,
-            grade.percent(),
+            "Score: {}, {verdict} (pass mark {}%)",
+            grade.score(),
             rubric.pass_mark
         );
         let _ = writeln!(out, "\nRules");

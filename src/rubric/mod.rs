@@ -44,6 +44,12 @@ impl Grade {
         let tenths = self.tenths as f64;
         tenths / 10.0
     }
+
+    /// Points and percentage as reports show them: `7/9 (77.8%)`.
+    #[must_use]
+    pub fn score(&self) -> String {
+        format!("{}/{} ({:.1}%)", self.earned, self.total, self.percent())
+    }
 }
 
 /// What a rubric reads of a finished (or interrupted) run.
