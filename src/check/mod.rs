@@ -55,6 +55,32 @@ pub fn check_file(path: &Path, root: Option<&Path>) -> Result<Checked, LoadError
     Ok(check_text(path, text, root))
 }
 
+/// Why a file cannot be played, explored or drawn.
+#[derive(Debug)]
+pub enum Unplayable {
+    /// The entry file cannot be read.
+    Unreadable(LoadError),
+    /// The file has no `scenario` header (and no errors): it can only be included.
+    Library,
+    /// The file has errors; their diagnostics are in the result.
+    Errors(Box<Checked>),
+}
+
+/// Loads and checks a file that is to be played: its [`Checked`] result has a scenario.
+///
+/// # Errors
+/// When the file cannot be read, is a library file, or has errors.
+pub fn load_playable(path: &Path, root: Option<&Path>) -> Result<Checked, Unplayable> {
+    let checked = check_file(path, root).map_err(Unplayable::Unreadable)?;
+    if checked.scenario.is_some() {
+        Ok(checked)
+    } else if checked.library && checked.errors() == 0 {
+        Err(Unplayable::Library)
+    } else {
+        Err(Unplayable::Errors(Box::new(checked)))
+    }
+}
+
 /// Checks `text` as if it were the contents of `path` (includes resolve from `path`).
 #[must_use]
 pub fn check_text(path: &Path, text: String, root: Option<&Path>) -> Checked {

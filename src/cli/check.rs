@@ -4,15 +4,16 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::args::{CheckArgs, Format};
-use super::{collect, colour, error, exit, out};
 use crate::diagnostic::Severity;
 use crate::explore::check_file_within;
+use crate::files::collect;
 use crate::render::diagnostics::{render, JsonDiagnostic, JsonReport};
 use crate::render::json;
 use crate::runtime::Bounds;
+use crate::term::{colour, error, exit, out};
 
 pub(super) fn run(args: &CheckArgs) -> i32 {
-    let paths = super::paths_or_default(&args.paths);
+    let paths = crate::files::paths_or_default(&args.paths);
     let files = match collect(&paths) {
         Ok(files) => files,
         Err(message) => {

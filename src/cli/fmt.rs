@@ -1,12 +1,13 @@
 //! `rapport fmt`.
 
 use super::args::FmtArgs;
-use super::{collect, colour, error, exit, out, paths_or_default};
 use crate::check::read_text;
 use crate::files::write_atomic;
+use crate::files::{collect, paths_or_default};
 use crate::format::format;
 use crate::render::diagnostics::render;
 use crate::source::SourceMap;
+use crate::term::{colour, error, exit, out};
 
 pub(super) fn run(args: &FmtArgs) -> i32 {
     let files = match collect(&paths_or_default(&args.paths)) {

@@ -1,13 +1,13 @@
 //! `rapport paths`: every branch, as a tree (text) or a list of runs (JSON).
 
 use super::args::{Format, PathsArgs};
-use super::{exit, out};
 use crate::explore::{enumerate, search, Summary};
 use crate::render::paths;
 use crate::runtime::Bounds;
+use crate::term::{exit, out};
 
 pub(super) fn run(args: &PathsArgs) -> i32 {
-    let checked = match super::load_playable(&args.file, args.root.as_deref()) {
+    let checked = match crate::term::load_playable(&args.file, args.root.as_deref()) {
         Ok(checked) => checked,
         Err(code) => return code,
     };

@@ -1,12 +1,12 @@
 //! `rapport run`: plays the given picks and prints the report.
 
 use super::args::{Format, RunArgs};
-use super::{error, exit, out};
 use crate::render::report::{self, Report};
 use crate::runtime::{Run, RunError, Status};
+use crate::term::{error, exit, out};
 
 pub(super) fn run(args: &RunArgs) -> i32 {
-    let checked = match super::load_playable(&args.file, args.root.as_deref()) {
+    let checked = match crate::term::load_playable(&args.file, args.root.as_deref()) {
         Ok(checked) => checked,
         Err(code) => return code,
     };

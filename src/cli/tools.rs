@@ -3,13 +3,13 @@
 use std::path::Path;
 
 use super::args::{ExportArgs, GraphArgs, GraphFormat};
-use super::{exit, out};
 use crate::render::graph::{graph as draw, Style};
 use crate::scenario::Scenario;
+use crate::term::{exit, out};
 
 /// Loads a playable scenario, or reports why not (and the exit code).
 fn load(file: &Path, root: Option<&Path>, then: impl FnOnce(&Scenario) -> String) -> i32 {
-    let checked = match super::load_playable(file, root) {
+    let checked = match crate::term::load_playable(file, root) {
         Ok(checked) => checked,
         Err(code) => return code,
     };

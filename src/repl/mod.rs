@@ -5,8 +5,8 @@
 //! saves and leaves); when stdin is not a terminal it reads plain lines with no prompt, so
 //! `printf '1\n2\n' | rapport play FILE` plays to the end. Game logic lives in the session.
 
-pub mod save;
 pub mod session;
+mod start;
 
 use std::borrow::Cow;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
@@ -17,7 +17,9 @@ use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Context, Editor, Helper, Highlighter, Hinter, Validator};
 
-pub use session::{Effect, Mode, Reply, Session, COMMANDS};
+pub use crate::play::Mode;
+pub use session::{Effect, Reply, Session, COMMANDS};
+pub use start::{pick_and_play, play};
 
 /// Completes `:commands`.
 #[derive(Helper, Highlighter, Hinter, Validator, Default)]
@@ -208,8 +210,8 @@ fn apply(effects: &[Effect]) -> bool {
     for effect in effects {
         match effect {
             Effect::Save { path, contents } => {
-                if let Err(e) = save::write_atomic(path, contents) {
-                    crate::cli::warn(&format!("could not save to {}: {e}", path.display()));
+                if let Err(e) = crate::files::write_atomic(path, contents) {
+                    crate::term::warn(&format!("could not save to {}: {e}", path.display()));
                 }
             }
             Effect::Transcript {
@@ -219,8 +221,8 @@ fn apply(effects: &[Effect]) -> bool {
                 json_text,
             } => {
                 for (path, text) in [(markdown, markdown_text), (json, json_text)] {
-                    if let Err(e) = save::write_atomic(path, text) {
-                        crate::cli::warn(&format!(
+                    if let Err(e) = crate::files::write_atomic(path, text) {
+                        crate::term::warn(&format!(
                             "could not write the transcript to {}: {e}",
                             path.display()
                         ));

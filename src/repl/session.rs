@@ -7,38 +7,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::save::{replay, Pick, Replay, Save, FORMAT};
 use crate::diagnostic::suggest;
+use crate::play::save::{replay, Pick, Replay, Save, FORMAT};
+use crate::play::Mode;
 use crate::render::report::{self, Report};
 use crate::runtime::{Event, Run, Status};
 use crate::scenario::Scenario;
-
-/// Practice shows meters and coach notes and allows `:undo`; assessment does not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Practice,
-    Assessment,
-}
-
-impl Mode {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Practice => "practice",
-            Mode::Assessment => "assessment",
-        }
-    }
-
-    /// Reads a mode name.
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Mode> {
-        match text {
-            "practice" => Some(Mode::Practice),
-            "assessment" => Some(Mode::Assessment),
-            _ => None,
-        }
-    }
-}
 
 /// Something the loop must do after showing a reply.
 #[derive(Clone, Debug, PartialEq, Eq)]

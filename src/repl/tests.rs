@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use super::save::{Pick, Save};
-use super::session::{bar, Effect, Mode, Session};
+use super::session::{bar, Effect, Session};
+use crate::play::save::{Pick, Save};
+use crate::play::Mode;
 use crate::runtime::tests::scenario;
 use crate::scenario::Scenario;
 

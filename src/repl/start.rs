@@ -1,33 +1,31 @@
-//! `rapport play` and `rapport` with no arguments: the trainee REPL.
+//! Starting the REPL: `rapport play` (a new or resumed session) and `rapport` with no
+//! arguments (pick a scenario under `./scenarios`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::args::PlayArgs;
-use super::{error, exit, out, warn};
+use super::{default_save_path, is_playable, run_session, shorten, Input, Line, Session};
 use crate::check::check_file;
-use crate::repl::save::{self, Save};
-use crate::repl::{self, Input, Line, Mode, Session};
+use crate::play::save::{self, Save};
+use crate::play::Mode;
 use crate::source::FileId;
+use crate::term::{error, exit, out, warn};
 
-pub(super) fn run(args: &PlayArgs) -> i32 {
-    let mode = if args.mode == "assessment" {
-        Mode::Assessment
-    } else {
-        Mode::Practice
-    };
+/// `rapport play FILE [--mode M] [--save PATH] [--resume PATH]`; returns the exit code.
+#[must_use]
+pub fn play(
+    file: &Path,
+    root: Option<&Path>,
+    mode: &str,
+    save_path: Option<PathBuf>,
+    resume: Option<&Path>,
+) -> i32 {
+    let mode = Mode::parse(mode).unwrap_or(Mode::Practice);
     let mut input = Input::new();
-    play(
-        &args.file,
-        args.root.as_deref(),
-        mode,
-        args.save.clone(),
-        args.resume.as_deref(),
-        &mut input,
-    )
+    play_with(file, root, mode, save_path, resume, &mut input)
 }
 
-fn play(
+fn play_with(
     file: &Path,
     root: Option<&Path>,
     mode: Mode,
@@ -35,7 +33,7 @@ fn play(
     resume: Option<&Path>,
     input: &mut Input,
 ) -> i32 {
-    let checked = match super::load_playable(file, root) {
+    let checked = match crate::term::load_playable(file, root) {
         Ok(checked) => checked,
         Err(code) => return code,
     };
@@ -45,7 +43,7 @@ fn play(
     let hash = save::source_hash(&checked.sources.file(FileId(0)).text);
     let save_path = save_path
         .or_else(|| resume.map(Path::to_path_buf))
-        .unwrap_or_else(|| repl::default_save_path(&scenario.id));
+        .unwrap_or_else(|| default_save_path(&scenario.id));
     let (mut session, replayed) = if let Some(from) = resume {
         let text = match crate::check::read_text(from) {
             Ok(text) => text,
@@ -96,18 +94,19 @@ fn play(
         (Session::new(scenario, mode, save_path, hash), None)
     };
     let opening = session.start(replayed.as_ref());
-    repl::run_session(&mut session, &opening, input);
+    run_session(&mut session, &opening, input);
     exit::OK
 }
 
 /// `rapport` with no arguments: pick a scenario under `./scenarios`, then play it.
-pub(super) fn pick_and_play() -> i32 {
+#[must_use]
+pub fn pick_and_play() -> i32 {
     let folder = PathBuf::from("scenarios");
     if !folder.is_dir() {
         error("there is no `scenarios` folder here. Run `rapport play FILE`, or `rapport --help` for every command.");
         return exit::USAGE;
     }
-    let files = match super::collect(&[folder]) {
+    let files = match crate::files::collect(&[folder]) {
         Ok(files) => files,
         Err(e) => {
             error(&e);
@@ -115,7 +114,7 @@ pub(super) fn pick_and_play() -> i32 {
         }
     };
     let mut choices = Vec::new();
-    for path in files.into_iter().filter(|p| repl::is_playable(p)) {
+    for path in files.into_iter().filter(|p| is_playable(p)) {
         if let Ok(checked) = check_file(&path, None) {
             if let Some(s) = &checked.scenario {
                 let brief = s
@@ -138,7 +137,7 @@ pub(super) fn pick_and_play() -> i32 {
             "  {}. {title}  ({})\n     {}",
             i + 1,
             path.display(),
-            repl::shorten(brief, 90)
+            shorten(brief, 90)
         );
     }
     let _ = writeln!(text, "\nWhich one? Type 1 to {} (or :quit).", choices.len());
@@ -157,7 +156,7 @@ pub(super) fn pick_and_play() -> i32 {
         match line.parse::<usize>() {
             Ok(n) if (1..=choices.len()).contains(&n) => {
                 let path = choices[n - 1].0.clone();
-                return play(&path, None, Mode::Practice, None, None, &mut input);
+                return play_with(&path, None, Mode::Practice, None, None, &mut input);
             }
             _ => out(&format!(
                 "Type a number from 1 to {}, or :quit.\n",
