@@ -63,89 +63,32 @@ pub struct Int {
     pub span: Span,
 }
 
-/// Comparison operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CmpOp {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
+pub use crate::logic::CmpOp;
 
-impl CmpOp {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-        }
-    }
-
-    #[must_use]
-    pub fn eval(self, a: i64, b: i64) -> bool {
-        match self {
-            CmpOp::Lt => a < b,
-            CmpOp::Le => a <= b,
-            CmpOp::Gt => a > b,
-            CmpOp::Ge => a >= b,
-            CmpOp::Eq => a == b,
-            CmpOp::Ne => a != b,
-        }
-    }
-}
-
-/// An arithmetic operand.
+/// The leaves of conditions and predicates as written: names with their spans.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Operand {
-    Int(Int),
-    Turn(Span),
-    Visits(Name),
-    Count(Name),
-    Var(Name),
+pub struct Written;
+
+impl crate::logic::Leaves for Written {
+    type Int = Int;
+    type Turn = Span;
+    type Emotion = Name;
+    type Flag = Name;
+    type Visits = Name;
+    type Counter = Name;
+    type Tag = Name;
+    type Ending = Name;
+    type Always = Cond;
 }
 
-/// `a + b - c`: the first operand, then signed operands.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Expr {
-    pub first: Operand,
-    /// `(negate, operand)` pairs.
-    pub rest: Vec<(bool, Operand)>,
-}
-
-/// A condition (§4). `or`/`and` are n-ary, so long chains stay shallow.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Cond {
-    Or(Vec<Cond>),
-    And(Vec<Cond>),
-    Not(Box<Cond>),
-    Cmp(Expr, CmpOp, Expr),
-    Flag(Name),
-    Visited(Name),
-    Tagged(Name),
-}
-
-/// A rubric predicate (§6).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pred {
-    Or(Vec<Pred>),
-    And(Vec<Pred>),
-    Not(Box<Pred>),
-    Ever(Name),
-    Never(Name),
-    Before(Name, Name),
-    Within(Name, Int),
-    Sequence(Vec<Name>),
-    Count(Name, CmpOp, Int),
-    Always(Cond),
-    AtEnd(Cond),
-    Ending(Vec<Name>),
-}
+/// An arithmetic operand as written.
+pub type Operand = crate::logic::Operand<Written>;
+/// `a + b - c` as written.
+pub type Expr = crate::logic::Expr<Written>;
+/// A condition as written (§4).
+pub type Cond = crate::logic::Cond<Written>;
+/// A rubric predicate as written (§6).
+pub type Pred = crate::logic::Pred<Written>;
 
 /// How an effect changes an emotion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,6 +12,7 @@ pub mod explore;
 pub mod files;
 pub mod format;
 pub mod fuzzing;
+pub mod logic;
 pub mod play;
 pub mod render;
 pub mod repl;

@@ -3,7 +3,7 @@
 //! Produced by `check` only when there are no errors; the runtime, rubric and explorer
 //! consume it. Indices are dense `u32` newtypes, so state is a handful of small vectors.
 
-use crate::ast::{CmpOp, Outcome};
+use crate::ast::Outcome;
 use crate::source::Span;
 
 macro_rules! index {
@@ -94,31 +94,27 @@ pub struct VisitSlot(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct TagSlot(pub u32);
 
+/// The leaves of resolved conditions and predicates: indices into the scenario's tables.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Operand {
-    Int(i64),
-    Emotion(EmotionId),
-    Turn,
-    Visits(VisitSlot),
-    Count(TagSlot),
+pub struct Resolved;
+
+impl crate::logic::Leaves for Resolved {
+    type Int = i64;
+    type Turn = ();
+    type Emotion = EmotionId;
+    type Flag = FlagId;
+    type Visits = VisitSlot;
+    type Counter = TagSlot;
+    type Tag = TagId;
+    type Ending = EndingId;
+    /// Index into [`Rubric::always`]: sampled by the runtime at every check point.
+    type Always = usize;
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Expr {
-    pub first: Operand,
-    pub rest: Vec<(bool, Operand)>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Cond {
-    Or(Vec<Cond>),
-    And(Vec<Cond>),
-    Not(Box<Cond>),
-    Cmp(Expr, CmpOp, Expr),
-    Flag(FlagId),
-    Visited(VisitSlot),
-    Tagged(TagSlot),
-}
+pub type Operand = crate::logic::Operand<Resolved>;
+pub type Expr = crate::logic::Expr<Resolved>;
+pub type Cond = crate::logic::Cond<Resolved>;
+pub type Pred = crate::logic::Pred<Resolved>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -210,23 +206,6 @@ pub struct Ending {
     pub outcome: Outcome,
     pub summary: Text,
     pub span: Span,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pred {
-    Or(Vec<Pred>),
-    And(Vec<Pred>),
-    Not(Box<Pred>),
-    Ever(TagId),
-    Never(TagId),
-    Before(TagId, TagId),
-    Within(TagId, i64),
-    Sequence(Vec<TagId>),
-    Count(TagId, CmpOp, i64),
-    /// Index into [`Rubric::always`]: sampled by the runtime at every check point.
-    Always(usize),
-    AtEnd(Cond),
-    Ending(Vec<EndingId>),
 }
 
 #[derive(Clone, Debug)]

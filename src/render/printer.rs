@@ -58,7 +58,7 @@ impl<'s> Printer<'s> {
         match operand {
             Operand::Int(n) => n.to_string(),
             Operand::Emotion(e) => self.scenario.emotions[e.index()].id.clone(),
-            Operand::Turn => "turn".to_string(),
+            Operand::Turn(()) => "turn".to_string(),
             Operand::Visits(slot) => format!("visits({})", self.scene_of_slot(slot.0)),
             Operand::Count(slot) => format!("count({})", self.tag_of_slot(slot.0)),
         }

@@ -101,7 +101,7 @@ impl State {
         match operand {
             Operand::Int(n) => *n,
             Operand::Emotion(e) => self.emotions[e.index()],
-            Operand::Turn => i64::from(self.turn),
+            Operand::Turn(()) => i64::from(self.turn),
             Operand::Visits(s) => i64::from(self.visits[s.0 as usize]),
             Operand::Count(t) => i64::from(self.tag_counts[t.0 as usize]),
         }

@@ -13,6 +13,7 @@ use crate::ast::{
     Transition,
 };
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::logic::Junction;
 use crate::source::{FileId, Span};
 
 pub(super) struct Builder<'d> {
@@ -444,39 +445,53 @@ impl<'d> Builder<'d> {
         parts
     }
 
+    /// `a or b or c` (with `join` = `or`) and `a and b` (`and`): the operands built by
+    /// `each`; a single operand stands for itself.
+    fn junction<T: Junction>(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        join: fn(Vec<T>) -> T,
+        each: fn(&mut Self, Pair<'_, Rule>) -> T,
+    ) -> T {
+        let mut items: Vec<T> = pair
+            .into_inner()
+            .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
+            .map(|p| each(self, p))
+            .collect();
+        if items.len() == 1 {
+            items.pop().unwrap_or_else(|| T::and(Vec::new()))
+        } else {
+            join(items)
+        }
+    }
+
+    /// `not not a`: the operand built by `each`, negated once per `not`.
+    fn negation<T: Junction>(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        each: fn(&mut Self, Pair<'_, Rule>) -> T,
+    ) -> T {
+        let mut nots = 0;
+        let mut atom = None;
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::not_op {
+                nots += 1;
+            } else {
+                atom = Some(each(self, p));
+            }
+        }
+        let mut out = atom.unwrap_or_else(|| T::and(Vec::new()));
+        for _ in 0..nots {
+            out = T::not(out);
+        }
+        out
+    }
+
     fn cond(&mut self, pair: Pair<'_, Rule>) -> Cond {
         match pair.as_rule() {
-            Rule::condition | Rule::cond_and => {
-                let is_or = pair.as_rule() == Rule::condition;
-                let mut items: Vec<Cond> = pair
-                    .into_inner()
-                    .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
-                    .map(|p| self.cond(p))
-                    .collect();
-                if items.len() == 1 {
-                    items.pop().unwrap_or(Cond::And(Vec::new()))
-                } else if is_or {
-                    Cond::Or(items)
-                } else {
-                    Cond::And(items)
-                }
-            }
-            Rule::cond_not => {
-                let mut nots = 0;
-                let mut atom = None;
-                for p in pair.into_inner() {
-                    if p.as_rule() == Rule::not_op {
-                        nots += 1;
-                    } else {
-                        atom = Some(self.cond(p));
-                    }
-                }
-                let mut cond = atom.unwrap_or(Cond::And(Vec::new()));
-                for _ in 0..nots {
-                    cond = Cond::Not(Box::new(cond));
-                }
-                cond
-            }
+            Rule::condition => self.junction(pair, Cond::or, Self::cond),
+            Rule::cond_and => self.junction(pair, Cond::and, Self::cond),
+            Rule::cond_not => self.negation(pair, Self::cond),
             Rule::paren_cond => match pair.into_inner().next() {
                 Some(p) => self.cond(p),
                 None => Cond::And(Vec::new()),
@@ -539,44 +554,16 @@ impl<'d> Builder<'d> {
                 Some(p) => Operand::Count(self.name(&p)),
                 None => Operand::Turn(span),
             },
-            _ => Operand::Var(self.plain_name(&pair)),
+            _ => Operand::Emotion(self.plain_name(&pair)),
         }
     }
 
     fn pred(&mut self, pair: Pair<'_, Rule>) -> Pred {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::predicate | Rule::pred_and => {
-                let is_or = pair.as_rule() == Rule::predicate;
-                let mut items: Vec<Pred> = pair
-                    .into_inner()
-                    .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
-                    .map(|p| self.pred(p))
-                    .collect();
-                if items.len() == 1 {
-                    items.pop().unwrap_or(Pred::And(Vec::new()))
-                } else if is_or {
-                    Pred::Or(items)
-                } else {
-                    Pred::And(items)
-                }
-            }
-            Rule::pred_not => {
-                let mut nots = 0;
-                let mut atom = None;
-                for p in pair.into_inner() {
-                    if p.as_rule() == Rule::not_op {
-                        nots += 1;
-                    } else {
-                        atom = Some(self.pred(p));
-                    }
-                }
-                let mut pred = atom.unwrap_or(Pred::And(Vec::new()));
-                for _ in 0..nots {
-                    pred = Pred::Not(Box::new(pred));
-                }
-                pred
-            }
+            Rule::predicate => self.junction(pair, Pred::or, Self::pred),
+            Rule::pred_and => self.junction(pair, Pred::and, Self::pred),
+            Rule::pred_not => self.negation(pair, Self::pred),
             Rule::paren_pred => match pair.into_inner().next() {
                 Some(p) => self.pred(p),
                 None => Pred::And(Vec::new()),

@@ -40,7 +40,7 @@ impl Resolver<'_> {
             ast::Operand::Int(i) => Operand::Int(i.value),
             ast::Operand::Turn(_) => {
                 self.reads_turn = true;
-                Operand::Turn
+                Operand::Turn(())
             }
             ast::Operand::Visits(name) => {
                 let scene = self.scene_ref(name);
@@ -50,7 +50,7 @@ impl Resolver<'_> {
                 let tag = self.tag_ref(name);
                 Operand::Count(self.tag_slot(tag))
             }
-            ast::Operand::Var(name) => Operand::Emotion(self.emotion_ref(name, false)),
+            ast::Operand::Emotion(name) => Operand::Emotion(self.emotion_ref(name, false)),
         }
     }
 
