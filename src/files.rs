@@ -1,4 +1,5 @@
-//! Writing files so that nothing is ever half-written.
+//! Files: writing so that nothing is ever half-written, and finding the scenario files
+//! under the paths a user gave.
 
 use std::path::{Path, PathBuf};
 

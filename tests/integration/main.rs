@@ -3,6 +3,7 @@
 // Test helpers may unwrap: a failure there is a failed test with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod architecture;
 mod check;
 mod common;
 mod docs;
