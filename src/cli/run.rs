@@ -24,13 +24,10 @@ pub(super) fn run(args: &RunArgs) -> i32 {
                 )),
                 RunError::NotOffered { .. } => {
                     let offered: Vec<String> = run
-                        .offered()
+                        .offered_texts()
                         .iter()
                         .enumerate()
-                        .map(|(n, c)| {
-                            let text = run.state().render(scenario, &scenario.choice(*c).text);
-                            format!("  {}. {text}", n + 1)
-                        })
+                        .map(|(n, text)| format!("  {}. {text}", n + 1))
                         .collect();
                     error(&format!(
                         "turn {turn}: choice {pick} is not offered; the choices were:\n{}",

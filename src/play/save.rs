@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::runtime::Run;
-use crate::scenario::Scenario;
 
 /// The save format this build writes and reads.
 pub const FORMAT: u32 = 1;
@@ -84,18 +83,14 @@ pub struct Replay {
 }
 
 /// Replays saved picks on a fresh run, by text first, then by number.
-pub fn replay(scenario: &Scenario, run: &mut Run<'_>, picks: &[Pick]) -> Replay {
+pub fn replay(run: &mut Run<'_>, picks: &[Pick]) -> Replay {
     let mut out = Replay {
         picks: Vec::new(),
         diverged: None,
         by_number: Vec::new(),
     };
     for (i, pick) in picks.iter().enumerate() {
-        let offered: Vec<String> = run
-            .offered()
-            .iter()
-            .map(|c| run.state().render(scenario, &scenario.choice(*c).text))
-            .collect();
+        let offered = run.offered_texts();
         let number = if let Some(p) = offered.iter().position(|t| *t == pick.text) {
             p + 1
         } else if (1..=offered.len()).contains(&pick.number) {

@@ -90,7 +90,7 @@ impl<'s> Session<'s> {
         save: &Save,
     ) -> (Self, Replay) {
         let mut session = Session::new(scenario, mode, save_path, source_hash);
-        let result = replay(scenario, &mut session.run, &save.picks);
+        let result = replay(&mut session.run, &save.picks);
         session.picks.clone_from(&result.picks);
         (session, result)
     }
@@ -444,14 +444,8 @@ impl<'s> Session<'s> {
             text.push_str(&self.meters());
         }
         text.push('\n');
-        let s = self.scenario;
-        for (i, choice) in self.run.offered().iter().enumerate() {
-            let _ = writeln!(
-                text,
-                "  {}. {}",
-                i + 1,
-                self.run.state().render(s, &s.choice(*choice).text)
-            );
+        for (i, choice) in self.run.offered_texts().iter().enumerate() {
+            let _ = writeln!(text, "  {}. {choice}", i + 1);
         }
         text
     }

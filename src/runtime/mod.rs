@@ -365,6 +365,19 @@ impl<'s> Run<'s> {
         }
     }
 
+    /// The texts of the choices offered now, in display order, as the trainee reads them
+    /// (interpolations filled in from the current state).
+    #[must_use]
+    pub fn offered_texts(&self) -> Vec<String> {
+        self.offered()
+            .iter()
+            .map(|c| {
+                self.state
+                    .render(self.scenario, &self.scenario.choice(*c).text)
+            })
+            .collect()
+    }
+
     /// Whether each `always` condition held at every check point so far (and now).
     #[must_use]
     pub fn always_held(&self) -> Vec<bool> {
