@@ -9,6 +9,14 @@ use std::path::{Path, PathBuf};
 /// # Errors
 /// When the folder cannot be created or the file cannot be written.
 pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
+    write_atomic_bytes(path, contents.as_bytes())
+}
+
+/// [`write_atomic`] for bytes that are not text (a zip).
+///
+/// # Errors
+/// When the folder cannot be created or the file cannot be written.
+pub fn write_atomic_bytes(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -16,7 +24,7 @@ pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     };
     std::fs::create_dir_all(dir)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(contents.as_bytes())?;
+    file.write_all(contents)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())

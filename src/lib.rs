@@ -32,6 +32,7 @@ pub mod explore;
 pub mod files;
 pub mod format;
 pub mod fuzzing;
+pub mod lms;
 pub mod logic;
 pub mod play;
 pub mod render;

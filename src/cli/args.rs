@@ -152,8 +152,25 @@ pub struct GraphArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
-    /// The scenario to export.
-    pub file: PathBuf,
+    /// The scenario to export as JSON; with `--scorm` or `--cmi5`, the scenarios (files or
+    /// folders; default `scenarios`) to package for a learning platform.
+    pub paths: Vec<PathBuf>,
+    /// Write one SCORM 1.2 package (a zip) per scenario into this folder.
+    #[arg(long, value_name = "OUT")]
+    pub scorm: Option<PathBuf>,
+    /// Write a cmi5 course structure (`cmi5.xml`) listing every scenario into this folder.
+    #[arg(long, value_name = "OUT")]
+    pub cmi5: Option<PathBuf>,
+    /// The address trainees open `rapport serve` at (needed by `--scorm` and `--cmi5`).
+    #[arg(long, value_name = "BASE")]
+    pub url: Option<String>,
+    /// The course's title in `cmi5.xml`.
+    #[arg(
+        long,
+        value_name = "TITLE",
+        default_value = "Managing customer relationships with empathy"
+    )]
+    pub title: String,
     /// Folder that includes may not leave (default: the current folder).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,

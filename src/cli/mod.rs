@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod fmt;
+mod lms;
 mod paths;
 mod run;
 mod tools;

@@ -5,7 +5,7 @@ use std::path::Path;
 use super::args::{ExportArgs, GraphArgs, GraphFormat};
 use crate::render::graph::{graph as draw, Style};
 use crate::scenario::Scenario;
-use crate::term::{exit, out};
+use crate::term::{error, exit, out};
 
 /// Loads a playable scenario, or reports why not (and the exit code).
 fn load(file: &Path, root: Option<&Path>, then: impl FnOnce(&Scenario) -> String) -> i32 {
@@ -29,9 +29,17 @@ pub(super) fn graph(args: &GraphArgs) -> i32 {
 }
 
 pub(super) fn export(args: &ExportArgs) -> i32 {
-    load(
-        &args.file,
-        args.root.as_deref(),
-        crate::render::export::export,
-    )
+    if args.scorm.is_some() || args.cmi5.is_some() {
+        return super::lms::export(args);
+    }
+    match args.paths.as_slice() {
+        [file] => load(file, args.root.as_deref(), crate::render::export::export),
+        _ => {
+            error(
+                "`rapport export FILE` exports one scenario as JSON; to package scenarios for a \
+                 learning platform, add `--scorm OUT` or `--cmi5 OUT` with `--url BASE`",
+            );
+            exit::USAGE
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod docs;
 mod fmt;
 mod hardening;
 mod limits;
+mod lms;
 mod paths;
 mod play;
 mod properties;
