@@ -7,6 +7,7 @@
 
 pub mod cmi5;
 pub mod scorm;
+pub mod xapi;
 
 use crate::scenario::Scenario;
 

@@ -225,3 +225,100 @@ fn bad_requests_write_nothing_and_say_why() {
         assert!(!out.exists(), "{args:?} wrote nothing");
     }
 }
+
+/// Whether a test that needs an outside tool may skip: locally yes (with a message saying how
+/// to install it), under `CI=true` never.
+fn skip(reason: &str) -> bool {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true and {reason}; .ci/run installs it"
+    );
+    eprintln!("skipped: {reason}");
+    true
+}
+
+/// Runs Learning Locker's validator on a JSON array of statements: (all valid, its report).
+fn validate(statements: &[u8]) -> (bool, String) {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("node")
+        .arg("validate.cjs")
+        .current_dir(root().join("tests/lms"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    child.stdin.take().unwrap().write_all(statements).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn every_statement_passes_learning_lockers_validator() {
+    use rapport::lms::xapi::{self, Decision, Launch};
+    use serde_json::json;
+    let folder = root().join("tests/lms");
+    if !folder.join("node_modules/xapi-validation").is_dir() {
+        skip("the xAPI validator is not installed (run `npm install` in tests/lms)");
+        return;
+    }
+    let launch = Launch {
+        actor: xapi::agent_for("https://t.example", "learner-7", "Ann Lee"),
+        registration: "9e4a7b4c-1f34-4a1b-9d2e-2b6c3f3e4d5a".into(),
+        activity_id: "https://t.example/scenarios/delayed_order".into(),
+        context_template: json!({
+            "contextActivities": {"grouping": [{"id": "https://lms.example/course/1"}]},
+            "extensions": {"https://w3id.org/xapi/cmi5/context/extensions/sessionid": "s-1"}
+        }),
+        session_id: "s-1".into(),
+        mastery_score: Some(0.7),
+    };
+    let id = |n: u8| xapi::uuid([n; 16]);
+    let at = "2026-12-03T10:00:00.000Z";
+    let offered = vec![
+        (
+            "1".to_string(),
+            "That's disappointing. Let me find out where it is.".to_string(),
+        ),
+        ("2".to_string(), "It's in the outbound queue.".to_string()),
+    ];
+    let tags = vec!["acknowledge".to_string()];
+    let emotions = vec![("frustration".to_string(), 4), ("trust".to_string(), 6)];
+    let decision = Decision {
+        turn: 1,
+        scene: "opening",
+        prompt: "My order is late. Again.",
+        offered: &offered,
+        chosen: "1",
+        tags: &tags,
+        emotions: &emotions,
+    };
+    let statements = json!([
+        xapi::initialized(&launch, &id(1), at),
+        xapi::answered(&launch, "https://t.example", &decision, &id(2), at),
+        xapi::completed(&launch, &id(3), at, 95_250),
+        xapi::judged(&launch, &id(4), at, 95_250, 0.85, true),
+        xapi::judged(&launch, &id(5), at, 95_250, 0.4, false),
+        xapi::terminated(&launch, &id(6), at, 96_000),
+    ]);
+    let (ok, text) = validate(statements.to_string().as_bytes());
+    assert!(ok, "{text}");
+    assert!(text.contains("6 valid, 0 invalid"), "{text}");
+}
+
+#[test]
+fn the_validator_rejects_a_broken_statement() {
+    // The check above proves something only if the validator can say no.
+    let folder = root().join("tests/lms");
+    if !folder.join("node_modules/xapi-validation").is_dir() {
+        skip("the xAPI validator is not installed (run `npm install` in tests/lms)");
+        return;
+    }
+    let (ok, text) = validate(
+        br#"[{"actor": {"mbox": "not-a-mailto"}, "verb": {"id": "passed"}, "object": {"id": "x"}}]"#,
+    );
+    assert!(!ok);
+    assert!(text.contains("0 valid, 1 invalid"), "{text}");
+}
