@@ -6,6 +6,12 @@ use std::path::{Path, PathBuf};
 /// Writes a file atomically: a temporary file in the same folder, then a rename, so a crash
 /// mid-write leaves the previous file intact.
 ///
+/// An existing file keeps what the rename would lose: a symbolic link is followed and its
+/// target is written (the link stays a link), and the file's permissions and owner are given
+/// to the new contents. When the owner cannot be given (another user's file that we may
+/// write), or the file has other hard links, it is rewritten in place instead, which keeps
+/// both.
+///
 /// # Errors
 /// When the folder cannot be created or the file cannot be written.
 pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
@@ -18,16 +24,80 @@ pub fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
 /// When the folder cannot be created or the file cannot be written.
 pub fn write_atomic_bytes(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
+    let path = follow_links(path)?;
+    let existing = std::fs::metadata(&path)
+        .ok()
+        .filter(std::fs::Metadata::is_file);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
+    if existing.as_ref().is_some_and(|m| links(m) > 1) {
+        return std::fs::write(&path, contents);
+    }
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(contents)?;
+    if let Some(meta) = &existing {
+        file.as_file().set_permissions(meta.permissions())?;
+        if !give_owner(file.as_file(), meta) {
+            drop(file);
+            return std::fs::write(&path, contents);
+        }
+    }
     file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
+    file.persist(&path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// The file a path finally names, following symbolic links (also dangling ones, so that
+/// writing creates the link's target rather than replacing the link).
+fn follow_links(path: &Path) -> std::io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&path)?;
+                path = match path.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "`{}`: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+#[cfg(unix)]
+fn links(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+#[cfg(not(unix))]
+fn links(_meta: &std::fs::Metadata) -> u64 {
+    1
+}
+
+/// Gives the new file the old one's owner and group; false when that is not allowed.
+#[cfg(unix)]
+fn give_owner(file: &std::fs::File, meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let Ok(new) = file.metadata() else {
+        return false;
+    };
+    if new.uid() == meta.uid() && new.gid() == meta.gid() {
+        return true;
+    }
+    std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_ok()
+}
+
+#[cfg(not(unix))]
+fn give_owner(_file: &std::fs::File, _meta: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// The paths given, or `scenarios` (else `.`) when none are.
