@@ -68,7 +68,8 @@ pub struct RunArgs {
     /// The scenario to play.
     pub file: PathBuf,
     /// Picks, 1-based among the choices offered at each turn: `1,2,1`.
-    #[arg(long, value_delimiter = ',', num_args = 0..)]
+    // One comma-separated value (or none), so that `--choices 1,2 FILE` leaves FILE alone.
+    #[arg(long, value_delimiter = ',', num_args = 0..=1)]
     pub choices: Vec<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]

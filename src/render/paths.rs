@@ -310,8 +310,8 @@ pub fn summary_text(
 
 #[derive(Serialize)]
 struct JsonScore {
-    earned: i64,
-    total: i64,
+    earned: i128,
+    total: i128,
     percent: f64,
     passed: bool,
 }

@@ -123,8 +123,8 @@ impl JsonFinal {
 
 #[derive(Serialize)]
 struct JsonScore {
-    earned: i64,
-    total: i64,
+    earned: i128,
+    total: i128,
     percent: f64,
     passed: bool,
 }
@@ -341,12 +341,17 @@ pub fn outcome_text(run: &Run<'_>) -> String {
             cut_text(scenario, *reason)
         ),
         Status::AwaitingChoice { scene, offered } => format!(
-            "In progress: after {} picks, in scene `{}` with {} choices offered.",
-            run.turns().len(),
+            "In progress: after {}, in scene `{}` with {} offered.",
+            plural(run.turns().len(), "pick", "picks"),
             scenario.scene(*scene).id,
-            offered.len()
+            plural(offered.len(), "choice", "choices")
         ),
     }
+}
+
+/// `1 pick`, `2 picks`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Why a run was cut, in words.
@@ -373,14 +378,27 @@ pub fn debrief(report: &Report<'_, '_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", outcome_text(run));
     if let (Some(rubric), Some(grade)) = (&scenario.rubric, &report.grade) {
-        let verdict = if grade.passed { "PASSED" } else { "NOT PASSED" };
-        let _ = writeln!(
-            out,
-            "Score: {}, {verdict} (pass mark {}%)",
-            grade.score(),
-            rubric.pass_mark
-        );
-        let _ = writeln!(out, "\nRules");
+        let in_progress = matches!(run.status(), Status::AwaitingChoice { .. });
+        if in_progress {
+            // An unfinished run is not graded: say what the score is so far.
+            let would = if grade.passed { "pass" } else { "not pass" };
+            let _ = writeln!(
+                out,
+                "Score so far: {}, in progress: not graded until the conversation ends \
+                 (if it ended now it would {would}; pass mark {}%)",
+                grade.score(),
+                rubric.pass_mark
+            );
+        } else {
+            let verdict = if grade.passed { "PASSED" } else { "NOT PASSED" };
+            let _ = writeln!(
+                out,
+                "Score: {}, {verdict} (pass mark {}%)",
+                grade.score(),
+                rubric.pass_mark
+            );
+        }
+        let _ = writeln!(out, "\nRules{}", if in_progress { " (so far)" } else { "" });
         for (i, (rule, result)) in rubric.rules.iter().zip(&grade.rules).enumerate() {
             let mark = if result.passed { "✓" } else { "✗" };
             let mut notes = Vec::new();

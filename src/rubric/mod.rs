@@ -2,7 +2,9 @@
 //!
 //! Consumes the turns (their tags in written order), whether each `always` condition held at
 //! every check point, the final state and the ending; produces a [`Grade`]. Percent is kept
-//! in tenths as an integer, so pass/fail is decided exactly and rounding happens once.
+//! in tenths as an integer, so pass/fail is decided exactly and rounding happens once. Points
+//! are summed in `i128`: a rule's `worth` is at most `i64::MAX`, so no total of any rubric a
+//! file can hold overflows, and a score is never saturated into a false 100%.
 
 use crate::runtime::{Run, State};
 use crate::scenario::{ChoiceId, EndingId, Pred, Rubric, Scenario, TagId};
@@ -19,15 +21,16 @@ pub struct RuleResult {
 pub struct Subtotal {
     /// `None` for rules in no criterion.
     pub criterion: Option<usize>,
-    pub earned: i64,
-    pub total: i64,
+    pub earned: i128,
+    pub total: i128,
 }
 
 /// The grade of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Grade {
-    pub earned: i64,
-    pub total: i64,
+    /// Exact sums of the rules' points (see the module note on `i128`).
+    pub earned: i128,
+    pub total: i128,
     /// Percent × 10, rounded half up.
     pub tenths: i64,
     pub passed: bool,
@@ -147,8 +150,8 @@ impl<'a> Trace<'a> {
 /// Grades a trace.
 #[must_use]
 pub fn grade(rubric: &Rubric, trace: &Trace<'_>) -> Grade {
-    let mut earned = 0i64;
-    let mut total = 0i64;
+    let mut earned = 0i128;
+    let mut total = 0i128;
     let mut critical_failed = false;
     let mut rules = Vec::with_capacity(rubric.rules.len());
     let mut subtotals: Vec<Subtotal> = rubric
@@ -169,15 +172,15 @@ pub fn grade(rubric: &Rubric, trace: &Trace<'_>) -> Grade {
     for rule in &rubric.rules {
         let passed = trace.holds(&rule.expect);
         let got = if passed { rule.worth } else { 0 };
-        earned = earned.saturating_add(got);
-        total = total.saturating_add(rule.worth);
+        earned += i128::from(got);
+        total += i128::from(rule.worth);
         critical_failed |= rule.critical && !passed;
         let sub = match rule.criterion {
             Some(c) => subtotals.get_mut(c.index()).unwrap_or(&mut loose),
             None => &mut loose,
         };
-        sub.earned = sub.earned.saturating_add(got);
-        sub.total = sub.total.saturating_add(rule.worth);
+        sub.earned += i128::from(got);
+        sub.total += i128::from(rule.worth);
         rules.push(RuleResult {
             passed,
             earned: got,
@@ -189,12 +192,10 @@ pub fn grade(rubric: &Rubric, trace: &Trace<'_>) -> Grade {
     let tenths = if total == 0 {
         1000
     } else {
-        let scaled = i128::from(earned) * 1000;
-        let t = i128::from(total);
-        i64::try_from((2 * scaled + t).div_euclid(2 * t)).unwrap_or(0)
+        let scaled = earned * 1000;
+        i64::try_from((2 * scaled + total).div_euclid(2 * total)).unwrap_or(0)
     };
-    let passed = !critical_failed
-        && i128::from(earned) * 100 >= i128::from(rubric.pass_mark) * i128::from(total);
+    let passed = !critical_failed && earned * 100 >= i128::from(rubric.pass_mark) * total;
     Grade {
         earned,
         total,

@@ -15,4 +15,5 @@ mod paths;
 mod play;
 mod properties;
 mod run;
+mod saves;
 mod tools;

@@ -107,7 +107,8 @@ fn a_pick_that_is_not_offered_names_the_turn_and_the_choices() {
         err.contains("  1. Can you tell me a bit more about why the date matters to you?"),
         "{err}"
     );
-    assert!(stdout(&out).is_empty());
+    // What was played before the bad pick is printed, so the error has its context.
+    assert!(stdout(&out).contains("> 1. Natalie:"), "{}", stdout(&out));
 }
 
 #[test]
@@ -119,7 +120,7 @@ fn picks_after_the_end_are_an_error() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("pick 3 (1) comes after the conversation is over"),
+        stderr(&out).contains("the conversation was over after 2 of the 3 picks"),
         "{}",
         stderr(&out)
     );
