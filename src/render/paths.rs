@@ -174,7 +174,13 @@ fn leaf(out: &mut String, run: &Run<'_>, indent: &str) {
     };
     match &grade {
         Some(g) => {
-            let verdict = if g.passed { "passed" } else { "not passed" };
+            let verdict = if super::report::unfinished(run.status()).is_some() {
+                "so far, not graded"
+            } else if g.passed {
+                "passed"
+            } else {
+                "not passed"
+            };
             let _ = writeln!(out, "{indent}{outcome} · {} · {verdict}", g.score());
             let failed = failed_rules(scenario, g);
             if !failed.is_empty() {

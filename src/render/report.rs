@@ -349,6 +349,18 @@ pub fn outcome_text(run: &Run<'_>) -> String {
     }
 }
 
+/// Why a run without an ending is not graded, or `None` for a run that ended.
+#[must_use]
+pub fn unfinished(status: &Status) -> Option<&'static str> {
+    match status {
+        Status::Ended(_) => None,
+        Status::AwaitingChoice { .. } => {
+            Some("in progress: not graded until the conversation ends")
+        }
+        Status::Stuck(_) | Status::Cut(_) => Some("not graded: the conversation reached no ending"),
+    }
+}
+
 /// `1 pick`, `2 picks`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -378,14 +390,13 @@ pub fn debrief(report: &Report<'_, '_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", outcome_text(run));
     if let (Some(rubric), Some(grade)) = (&scenario.rubric, &report.grade) {
-        let in_progress = matches!(run.status(), Status::AwaitingChoice { .. });
-        if in_progress {
-            // An unfinished run is not graded: say what the score is so far.
+        let unfinished = unfinished(run.status());
+        if let Some(why) = unfinished {
+            // A run without an ending is not graded: say what the score is so far.
             let would = if grade.passed { "pass" } else { "not pass" };
             let _ = writeln!(
                 out,
-                "Score so far: {}, in progress: not graded until the conversation ends \
-                 (if it ended now it would {would}; pass mark {}%)",
+                "Score so far: {}, {why} (if it ended now it would {would}; pass mark {}%)",
                 grade.score(),
                 rubric.pass_mark
             );
@@ -398,7 +409,15 @@ pub fn debrief(report: &Report<'_, '_>) -> String {
                 rubric.pass_mark
             );
         }
-        let _ = writeln!(out, "\nRules{}", if in_progress { " (so far)" } else { "" });
+        let _ = writeln!(
+            out,
+            "\nRules{}",
+            if unfinished.is_some() {
+                " (so far)"
+            } else {
+                ""
+            }
+        );
         for (i, (rule, result)) in rubric.rules.iter().zip(&grade.rules).enumerate() {
             let mark = if result.passed { "✓" } else { "✗" };
             let mut notes = Vec::new();

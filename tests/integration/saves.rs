@@ -236,3 +236,19 @@ fn p8_fmt_keeps_mode_owner_and_symlinks() {
     let meta = std::fs::metadata(&real).unwrap();
     assert_eq!(meta.permissions().mode() & 0o7777, 0o640);
 }
+
+// 9, sibling: a run that `paths` cuts short is not graded as passed either.
+#[test]
+fn p9_a_cut_run_in_the_branch_tree_is_not_graded() {
+    let dir = folder(
+        "cut.scenario",
+        "scenario cut \"Cut\"\ncustomer C\nagent A\nscene s\n  C: \"hi\"\n  choice \"again\"\n    tags x\n    stay\n  choice \"stop\"\n    end e\nending e good \"done\"\nrubric\n  rule \"one\"\n    expect ever x\n",
+    );
+    let o = run(dir.path(), &["paths", "cut.scenario", "--max-turns", "2"]);
+    let text = out(&o);
+    assert!(
+        text.contains("■ cut: choices would be offered past the turn limit · 1/1 (100.0%) · so far, not graded"),
+        "{}",
+        both(&o)
+    );
+}
