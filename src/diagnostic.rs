@@ -71,6 +71,7 @@ codes! {
     TooDeep = "E007", Error, "nesting too deep";
     NumberOutOfRange = "E008", Error, "number out of range";
     BareCondition = "E009", Error, "a bare condition where a rubric predicate is expected";
+    TooLong = "E010", Error, "line with too many words to read";
     Misplaced = "E020", Error, "statement in the wrong place";
     OrphanVariant = "E021", Error, "variant without a speaker line above it";
     MissingTransition = "E022", Error, "choice or trigger without a transition";

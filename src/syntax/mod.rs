@@ -30,6 +30,12 @@ pub(crate) struct ScenarioParser;
 /// Deepest nesting of parentheses and `not` a condition or predicate may have.
 pub const MAX_NESTING: usize = 64;
 
+/// Most words (names, numbers, operators, punctuation; strings and comments excluded) one
+/// line may have. Parsing a line costs memory per word (pest's tokens, then the syntax tree),
+/// so a single generated line of millions of `or`s is refused before pest runs, instead of
+/// taking a hundred times the file's size (issue 14.13). A hand-written line has a few dozen.
+pub const MAX_WORDS: usize = 10_000;
+
 /// Every reserved word of the language, in the grammar's order.
 pub const KEYWORDS: &[&str] = &[
     "scenario",
@@ -148,7 +154,7 @@ impl Parsed {
         self.diagnostics.iter().any(|d| {
             matches!(
                 d.code,
-                Code::Syntax | Code::UnknownStatement | Code::TooDeep
+                Code::Syntax | Code::UnknownStatement | Code::TooDeep | Code::TooLong
             )
         })
     }
@@ -166,6 +172,7 @@ pub fn is_syntax_code(code: Code) -> bool {
             | Code::ReservedName
             | Code::BadBrace
             | Code::TooDeep
+            | Code::TooLong
             | Code::NumberOutOfRange
             | Code::BareCondition
     )
@@ -204,6 +211,21 @@ pub fn statements(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -
                 )
                 .label("too deep")
                 .help("split the condition into simpler ones"),
+            );
+            continue;
+        }
+        if let Some(at) = too_many_words(line) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooLong,
+                    Span::new(file, start + at, start + at + 1),
+                    format!("this line has more than {MAX_WORDS} words outside its strings"),
+                )
+                .label("the limit is reached here")
+                .help(
+                    "a condition this long is unreadable: split it across choices or lines, \
+                     or track what it tests with a flag set where it happens",
+                ),
             );
             continue;
         }
@@ -294,6 +316,51 @@ fn entry_rule(line: &str) -> Option<Rule> {
             _ => return None,
         },
     })
+}
+
+/// The byte offset of the first word past [`MAX_WORDS`] on a line: a word is a run of
+/// letters, digits and `_`, or any other character that is not a space, outside strings
+/// and comments.
+fn too_many_words(line: &str) -> Option<usize> {
+    // Cheap exit: a line with fewer bytes than the limit cannot exceed it.
+    if line.len() <= MAX_WORDS {
+        return None;
+    }
+    let mut words = 0usize;
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if let Some(close) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == close {
+                quote = None;
+            }
+            continue;
+        }
+        let ident = c.is_alphanumeric() || c == '_';
+        match c {
+            '"' => quote = Some('"'),
+            '“' => quote = Some('”'),
+            '#' => return None,
+            _ => {}
+        }
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        if !(ident && in_word) {
+            words += 1;
+            if words > MAX_WORDS {
+                return Some(i);
+            }
+        }
+        in_word = ident;
+    }
+    None
 }
 
 /// The byte offset where a line's nesting of `(` and `not` first exceeds [`MAX_NESTING`].

@@ -89,6 +89,31 @@ fn a_10000_character_line_checks_and_runs() {
     assert_eq!((errors, status), (0, Some("ended")));
 }
 
+/// One line holding a generated `or` chain of millions of flags (issue 14.13: 29.7 MB took
+/// 3.2 GB to check) is refused before it is parsed; a line just under the word limit checks.
+#[test]
+fn a_line_with_millions_of_words_is_a_limit_diagnostic() {
+    let codes = on_small_stack(|| {
+        let chain = vec!["f"; 1_000_000].join(" or ");
+        codes(format!(
+            "{HEADER}scene a\n  choice \"x\" if {chain}\n    end x\n  otherwise end x\nending x \"x\"\n"
+        ))
+    });
+    assert_eq!(codes, [Code::TooLong]);
+    let (errors, status) = on_small_stack(|| {
+        // `choice "x" if` is 3 words (a string counts once), `f` and `or` one each.
+        let chain = vec!["f"; (rapport::syntax::MAX_WORDS - 3) / 2].join(" or ");
+        let text = format!("{HEADER}scene a\n  choice \"x\" if {chain}\n    end x\n  otherwise end x\nending x \"x\"\n");
+        let checked = check_text(Path::new("long.scenario"), text, None);
+        let status = checked
+            .scenario
+            .as_ref()
+            .map(|s| Run::start(s).status().as_str());
+        (checked.errors(), status)
+    });
+    assert_eq!((errors, status), (0, Some("ended")));
+}
+
 #[test]
 fn a_long_goto_chain_runs_without_recursion() {
     let status = on_small_stack(|| {

@@ -252,3 +252,28 @@ fn p9_a_cut_run_in_the_branch_tree_is_not_graded() {
         both(&o)
     );
 }
+
+// 13. One generated line of a huge `or` chain is refused with a limit diagnostic, before it
+// is parsed (it took 108× the file's size), by `check` and by `fmt`.
+#[test]
+fn p13_a_huge_or_chain_is_a_limit_diagnostic() {
+    let chain = vec!["f"; 600_000].join(" or ");
+    let text = format!(
+        "scenario big \"B\"\ncustomer C\nagent A\nflag f\nscene s\n  choice \"x\" if {chain}\n    end e\n  otherwise end e\nending e \"E\"\n"
+    );
+    let dir = folder("big.scenario", &text);
+    let o = run(dir.path(), &["check", "big.scenario"]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    assert!(
+        out(&o).contains("error[E010]: this line has more than 10000 words outside its strings"),
+        "{}",
+        &both(&o)[..2000.min(both(&o).len())]
+    );
+    let o = run(dir.path(), &["fmt", "big.scenario"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err(&o).contains("was not formatted"), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("big.scenario")).unwrap(),
+        text
+    );
+}
