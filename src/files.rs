@@ -50,6 +50,87 @@ pub fn write_atomic_bytes(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether a file can be written at `path` (by [`write_atomic`]), without touching it: `Err`
+/// says what is wrong in words ("`notes.txt` is a file, not a folder"). The missing folders
+/// on the way are created, as the first write would create them.
+///
+/// # Errors
+/// When the path is a folder, passes through a file, or its folder cannot be created or
+/// written.
+pub fn writable(path: &Path) -> Result<(), String> {
+    let path = follow_links(path).map_err(|e| in_words(&e))?;
+    if path.is_dir() {
+        return Err(format!(
+            "`{}` is a folder; give the path of a file in it, such as `{}`",
+            path.display(),
+            path.join("session.json").display()
+        ));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    // The nearest folder on the way that exists must be a folder, not a file.
+    for ancestor in dir.ancestors() {
+        if ancestor.as_os_str().is_empty() {
+            break;
+        }
+        match std::fs::metadata(ancestor) {
+            Ok(meta) if meta.is_dir() => break,
+            Ok(_) => {
+                return Err(format!(
+                    "`{}` is a file, not a folder, so nothing can be saved under it",
+                    ancestor.display()
+                ))
+            }
+            Err(_) => {}
+        }
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        format!(
+            "the folder `{}` cannot be created ({})",
+            dir.display(),
+            in_words(&e)
+        )
+    })?;
+    tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
+        format!(
+            "nothing can be written in the folder `{}` ({})",
+            dir.display(),
+            in_words(&e)
+        )
+    })?;
+    Ok(())
+}
+
+/// Why a write to `path` failed, in words: what [`writable`] finds wrong, else the error.
+#[must_use]
+pub fn why_not_written(path: &Path, error: &std::io::Error) -> String {
+    writable(path).err().unwrap_or_else(|| in_words(error))
+}
+
+/// An I/O error in plain words, without the OS error number.
+#[must_use]
+pub fn in_words(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "no such file or folder".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::AlreadyExists => "something else already has that name".to_string(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_string(),
+        ErrorKind::StorageFull => "the disk is full".to_string(),
+        ErrorKind::NotADirectory => "a part of the path is a file, not a folder".to_string(),
+        ErrorKind::IsADirectory => "it is a folder".to_string(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
 /// The file a path finally names, following symbolic links (also dangling ones, so that
 /// writing creates the link's target rather than replacing the link).
 fn follow_links(path: &Path) -> std::io::Result<PathBuf> {

@@ -70,6 +70,14 @@ pub(crate) fn warn(message: &str) {
     let _ = writeln!(anstream::stderr(), "{style}warning{style:#}: {message}");
 }
 
+/// Prints a note on stderr (what a user should know that is not a result).
+pub(crate) fn note(message: &str) {
+    let style = anstyle::AnsiColor::Cyan
+        .on_default()
+        .effects(anstyle::Effects::BOLD);
+    let _ = writeln!(anstream::stderr(), "{style}note{style:#}: {message}");
+}
+
 /// Writes to stdout, ignoring a closed pipe.
 pub(crate) fn out(text: &str) {
     let mut stdout = anstream::stdout();

@@ -107,9 +107,10 @@ pub struct PathsArgs {
 pub struct PlayArgs {
     /// The scenario to play.
     pub file: PathBuf,
-    /// `practice` shows emotion meters and coach notes and allows :undo; `assessment` does not.
-    #[arg(long, default_value = "practice", value_parser = ["practice", "assessment"])]
-    pub mode: String,
+    /// `practice` (the default) shows emotion meters and coach notes and allows :undo;
+    /// `assessment` does not. A resumed session keeps the mode it was saved in.
+    #[arg(long, value_parser = ["practice", "assessment"])]
+    pub mode: Option<String>,
     /// Where to autosave after every turn (default: a file named after the scenario in your
     /// state directory, shown at start).
     #[arg(long, value_name = "PATH")]

@@ -37,7 +37,7 @@ pub fn main() -> i32 {
         Some(Command::Play(args)) => crate::repl::play(
             &args.file,
             args.root.as_deref(),
-            &args.mode,
+            args.mode.as_deref(),
             args.save.clone(),
             args.resume.as_deref(),
         ),

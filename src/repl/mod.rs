@@ -65,6 +65,8 @@ pub enum Line {
     Text(String),
     /// Ctrl-C: clear the line and go on.
     Interrupted,
+    /// A piped line that is not UTF-8 (shown with replacement characters).
+    NotText(String),
     /// Ctrl-D or the end of piped input.
     End,
 }
@@ -120,13 +122,31 @@ impl Input {
                     Line::Text(line)
                 }
                 Err(ReadlineError::Interrupted) => Line::Interrupted,
-                Err(_) => Line::End,
+                Err(ReadlineError::Eof) => Line::End,
+                Err(e) => {
+                    crate::term::warn(&format!("input could not be read: {e}"));
+                    Line::End
+                }
             },
             Input::Piped(stdin) => {
-                let mut line = String::new();
-                match stdin.read_line(&mut line) {
-                    Ok(0) | Err(_) => Line::End,
-                    Ok(_) => Line::Text(line.trim_end_matches(['\n', '\r']).to_string()),
+                let mut bytes = Vec::new();
+                match stdin.read_until(b'\n', &mut bytes) {
+                    Ok(0) => Line::End,
+                    Err(e) => {
+                        crate::term::warn(&format!("input could not be read: {e}"));
+                        Line::End
+                    }
+                    Ok(_) => {
+                        while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+                            bytes.pop();
+                        }
+                        match String::from_utf8(bytes) {
+                            Ok(line) => Line::Text(line),
+                            Err(e) => {
+                                Line::NotText(String::from_utf8_lossy(e.as_bytes()).into_owned())
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -204,15 +224,101 @@ pub fn wrap(text: &str, width: usize) -> String {
     out
 }
 
+/// What the loop knows of the saves it wrote, to never claim one that did not happen.
+struct Saving<'f> {
+    /// The scenario file, for "rapport play FILE --resume SAVE".
+    file: &'f Path,
+    /// The last autosave that failed, and why (cleared by one that works).
+    failed: Option<(PathBuf, String)>,
+}
+
+impl Saving<'_> {
+    fn resume_hint(&self, save: &Path) -> String {
+        format!(
+            "rapport play {} --resume {}",
+            self.file.display(),
+            save.display()
+        )
+    }
+
+    /// Writes a save; says so when asked to, and warns when it fails.
+    fn save(&mut self, path: &Path, contents: &str, announce: bool) -> bool {
+        match crate::files::write_atomic(path, contents) {
+            Ok(()) => {
+                self.failed = None;
+                if announce {
+                    print(&format!("Saved to {}\n", path.display()));
+                }
+                true
+            }
+            Err(e) => {
+                let why = crate::files::why_not_written(path, &e);
+                crate::term::warn(&format!(
+                    "your progress could not be saved to {}: {why}",
+                    path.display()
+                ));
+                self.failed = Some((path.to_path_buf(), why));
+                false
+            }
+        }
+    }
+
+    /// Leaving: where the session is saved and how to go on, or, when the save failed,
+    /// where it went instead (a file in the temporary folder, else the transcript printed).
+    fn leave(&mut self, session: &Session<'_>, end_of_input: bool) {
+        let Some((path, why)) = self.failed.clone() else {
+            let path = session.save_path();
+            if end_of_input {
+                let next = if session.over() {
+                    "the conversation is over".to_string()
+                } else {
+                    format!("to go on: {}", self.resume_hint(path))
+                };
+                crate::term::note(&format!(
+                    "end of input: your progress is saved to {} ({next})",
+                    path.display()
+                ));
+            } else {
+                print(&format!("Saved to {}. Goodbye.\n", path.display()));
+            }
+            return;
+        };
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "session".into(), |s| s.to_string_lossy().into_owned());
+        let fallback =
+            std::env::temp_dir().join(format!("rapport-{stem}-{}.json", std::process::id()));
+        let contents = session.save().to_json();
+        if crate::files::write_atomic(&fallback, &contents).is_ok() {
+            crate::term::warn(&format!(
+                "your progress was NOT saved to {} ({why}). It was saved to {} instead; to go on: {}",
+                path.display(),
+                fallback.display(),
+                self.resume_hint(&fallback)
+            ));
+        } else {
+            crate::term::warn(&format!(
+                "your progress was NOT saved to {} ({why}), nor anywhere else. The conversation so far:",
+                path.display()
+            ));
+            let _ = std::io::stderr().write_all(session.transcript().as_bytes());
+        }
+    }
+}
+
 /// Carries out a reply's effects; returns whether to quit.
-fn apply(effects: &[Effect]) -> bool {
+fn apply(effects: &[Effect], saving: &mut Saving<'_>) -> bool {
     let mut quit = false;
     for effect in effects {
         match effect {
-            Effect::Save { path, contents } => {
-                if let Err(e) = crate::files::write_atomic(path, contents) {
-                    crate::term::warn(&format!("could not save to {}: {e}", path.display()));
-                }
+            Effect::Save {
+                path,
+                contents,
+                announce,
+            } => {
+                // `:quit` reports in `leave`, with the fallback when needed.
+                let before_quit = effects.last() == Some(&Effect::Quit);
+                saving.save(path, contents, *announce && !before_quit);
             }
             Effect::Transcript {
                 markdown,
@@ -223,8 +329,9 @@ fn apply(effects: &[Effect]) -> bool {
                 for (path, text) in [(markdown, markdown_text), (json, json_text)] {
                     if let Err(e) = crate::files::write_atomic(path, text) {
                         crate::term::warn(&format!(
-                            "could not write the transcript to {}: {e}",
-                            path.display()
+                            "the transcript could not be written to {}: {}",
+                            path.display(),
+                            crate::files::why_not_written(path, &e)
                         ));
                     }
                 }
@@ -235,11 +342,13 @@ fn apply(effects: &[Effect]) -> bool {
     quit
 }
 
-/// Plays a session to its end (or until the trainee leaves).
-pub fn run_session(session: &mut Session<'_>, opening: &Reply, input: &mut Input) {
+/// Plays a session to its end (or until the trainee leaves); `file` is the scenario's path,
+/// for the command that resumes it.
+pub fn run_session(session: &mut Session<'_>, opening: &Reply, input: &mut Input, file: &Path) {
+    let mut saving = Saving { file, failed: None };
     let text = input.shape(&opening.text);
     print(&text);
-    if apply(&opening.effects) {
+    if apply(&opening.effects, &mut saving) {
         return;
     }
     loop {
@@ -247,19 +356,25 @@ pub fn run_session(session: &mut Session<'_>, opening: &Reply, input: &mut Input
         let reply = match input.read(prompt) {
             Line::Text(text) => session.handle(&text),
             Line::Interrupted => continue,
+            Line::NotText(shown) => {
+                let mut reply = session.handle("");
+                reply.text = format!(
+                    "That line is not text (it is not valid UTF-8): \"{shown}\". It was ignored. {}",
+                    reply.text
+                );
+                reply
+            }
             Line::End => {
                 let reply = session.handle(":quit");
-                if matches!(input, Input::Terminal(..)) {
-                    let text = input.shape(&reply.text);
-                    print(&text);
-                }
-                apply(&reply.effects);
+                apply(&reply.effects, &mut saving);
+                saving.leave(session, matches!(input, Input::Piped(_)));
                 return;
             }
         };
         let text = input.shape(&reply.text);
         print(&text);
-        if apply(&reply.effects) {
+        if apply(&reply.effects, &mut saving) {
+            saving.leave(session, false);
             return;
         }
     }

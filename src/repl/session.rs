@@ -17,8 +17,12 @@ use crate::scenario::Scenario;
 /// Something the loop must do after showing a reply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
-    /// Write this save, atomically.
-    Save { path: PathBuf, contents: String },
+    /// Write this save, atomically; `announce`: say whether it worked (`:save`, `:quit`).
+    Save {
+        path: PathBuf,
+        contents: String,
+        announce: bool,
+    },
     /// Write the finished transcript next to the save.
     Transcript {
         markdown: PathBuf,
@@ -80,7 +84,8 @@ impl<'s> Session<'s> {
         }
     }
 
-    /// Resumes from a save: replays its picks, by text first, then by number.
+    /// Resumes from a save: replays its picks ([`replay`]: by text, then by a clearly
+    /// similar text, then by place when nothing else changed in that turn).
     #[must_use]
     pub fn resume(
         scenario: &'s Scenario,
@@ -110,6 +115,25 @@ impl<'s> Session<'s> {
         &self.save_path
     }
 
+    /// Autosave somewhere else from now on (a resumed session that must not overwrite the
+    /// save it came from).
+    pub fn set_save_path(&mut self, path: PathBuf) {
+        self.save_path = path;
+    }
+
+    /// The conversation so far, as the trainee saw it (for `:transcript`, and for the
+    /// terminal when no save could be written).
+    #[must_use]
+    pub fn transcript(&self) -> String {
+        self.transcript_text()
+    }
+
+    /// The scenario played.
+    #[must_use]
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
+    }
+
     /// Whether the conversation has ended (or is stuck).
     #[must_use]
     pub fn over(&self) -> bool {
@@ -132,6 +156,7 @@ impl<'s> Session<'s> {
         Effect::Save {
             path: self.save_path.clone(),
             contents: self.save().to_json(),
+            announce: false,
         }
     }
 
@@ -199,20 +224,7 @@ impl<'s> Session<'s> {
             "Resumed: {n} {} replayed.",
             if n == 1 { "choice" } else { "choices" }
         );
-        if !replayed.by_number.is_empty() {
-            let turns: Vec<String> = replayed.by_number.iter().map(ToString::to_string).collect();
-            let _ = writeln!(
-                text,
-                "The wording of your choice changed since you saved at turn {}; it was matched by its number.",
-                turns.join(", ")
-            );
-        }
-        if let Some(turn) = replayed.diverged {
-            let _ = writeln!(
-                text,
-                "Your saved choice at turn {turn} is no longer offered (the scenario changed), so you continue from turn {turn}. The save file is kept until your next choice."
-            );
-        }
+        text.push_str(&replayed.describe());
         text
     }
 
@@ -267,15 +279,16 @@ impl<'s> Session<'s> {
             reply.text = format!("There is no choice {number}. {}", reply.text);
             return reply;
         }
-        let choice = self.run.offered()[number - 1];
-        let text = self
-            .run
-            .state()
-            .render(self.scenario, &self.scenario.choice(choice).text);
+        let offered = self.run.offered_texts();
+        let text = offered[number - 1].clone();
         if self.run.choose(number).is_err() {
             return self.hint();
         }
-        self.picks.push(Pick { number, text });
+        self.picks.push(Pick {
+            number,
+            text,
+            offered,
+        });
         let mut out = self.new_events();
         out.push_str(&self.turn_text());
         let mut reply = Reply {
@@ -346,15 +359,20 @@ impl<'s> Session<'s> {
                 } else {
                     PathBuf::from(arg)
                 };
-                reply.text = format!("Saved to {}\n", path.display());
+                // The loop says whether it was saved, once it has tried.
                 reply.effects.push(Effect::Save {
                     path,
                     contents: self.save().to_json(),
+                    announce: true,
                 });
             }
             "quit" | "q" | "exit" => {
-                reply.text = format!("Saved to {}. Goodbye.\n", self.save_path.display());
-                reply.effects.push(self.autosave());
+                // The loop says where the session was saved (or why not), then goodbye.
+                reply.effects.push(Effect::Save {
+                    path: self.save_path.clone(),
+                    contents: self.save().to_json(),
+                    announce: true,
+                });
                 reply.effects.push(Effect::Quit);
             }
             other => {

@@ -9,26 +9,45 @@ use crate::check::check_file;
 use crate::play::save::{self, Save};
 use crate::play::Mode;
 use crate::source::FileId;
-use crate::term::{error, exit, out, warn};
+use crate::term::{error, exit, out};
 
 /// `rapport play FILE [--mode M] [--save PATH] [--resume PATH]`; returns the exit code.
+/// `mode` is `None` when not asked for: practice for a new session, the save's own mode for
+/// a resumed one.
 #[must_use]
 pub fn play(
     file: &Path,
     root: Option<&Path>,
-    mode: &str,
+    mode: Option<&str>,
     save_path: Option<PathBuf>,
     resume: Option<&Path>,
 ) -> i32 {
-    let mode = Mode::parse(mode).unwrap_or(Mode::Practice);
+    let mode = mode.map(|m| Mode::parse(m).unwrap_or(Mode::Practice));
     let mut input = Input::new();
     play_with(file, root, mode, save_path, resume, &mut input)
+}
+
+/// `x.json` → the first of `x.resumed.json`, `x.resumed-2.json`, … that does not exist.
+fn resumed_path(from: &Path) -> PathBuf {
+    let stem = from
+        .file_stem()
+        .map_or_else(|| "session".into(), |s| s.to_string_lossy().into_owned());
+    (1..10_000)
+        .map(|n| {
+            if n == 1 {
+                from.with_file_name(format!("{stem}.resumed.json"))
+            } else {
+                from.with_file_name(format!("{stem}.resumed-{n}.json"))
+            }
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| from.with_file_name(format!("{stem}.resumed.json")))
 }
 
 fn play_with(
     file: &Path,
     root: Option<&Path>,
-    mode: Mode,
+    mode: Option<Mode>,
     save_path: Option<PathBuf>,
     resume: Option<&Path>,
     input: &mut Input,
@@ -41,7 +60,8 @@ fn play_with(
         return exit::CONTENT;
     };
     let hash = save::source_hash(&checked.sources.file(FileId(0)).text);
-    let save_path = save_path
+    let asked_save = save_path.clone();
+    let mut save_path = save_path
         .or_else(|| resume.map(Path::to_path_buf))
         .unwrap_or_else(|| default_save_path(&scenario.id));
     let (mut session, replayed) = if let Some(from) = resume {
@@ -71,30 +91,71 @@ fn play_with(
             ));
             return exit::CONTENT;
         }
-        let (session, replayed) = Session::resume(scenario, mode, save_path, hash.clone(), &saved);
-        if replayed.diverged.is_some() {
-            // Keep what the trainee had: the next autosave overwrites the save.
-            let kept = from.with_extension("before-resume.json");
-            if let Err(e) = std::fs::copy(from, &kept) {
-                warn(&format!("could not keep a copy of the save: {e}"));
-            } else {
-                out(&format!(
-                    "(Your original save is kept as {})\n",
-                    kept.display()
-                ));
-            }
+        // The save's mode wins: an assessment cannot be resumed as practice, nor the reverse.
+        let Some(saved_mode) = Mode::parse(&saved.mode) else {
+            error(&format!(
+                "cannot resume from `{}`: its mode `{}` is neither practice nor assessment. The file was left as it is.",
+                from.display(),
+                saved.mode
+            ));
+            return exit::CONTENT;
+        };
+        if let Some(asked) = mode.filter(|m| *m != saved_mode) {
+            error(&format!(
+                "`{}` was saved in {} mode, and a session is resumed in the mode it was played in, \
+                 not {}. Leave out --mode to resume it, or start a new session with --mode {} \
+                 (and another --save).",
+                from.display(),
+                saved_mode.as_str(),
+                asked.as_str(),
+                asked.as_str()
+            ));
+            return exit::USAGE;
         }
-        if saved.source_hash != hash {
+        let (mut session, replayed) = Session::resume(
+            scenario,
+            saved_mode,
+            save_path.clone(),
+            hash.clone(),
+            &saved,
+        );
+        let overwrites = asked_save.as_deref().is_none_or(|p| p == from);
+        if !replayed.exact() && overwrites {
+            // Keep the trainee's save as it is: the picks did not all replay as saved.
+            save_path = resumed_path(from);
+            session.set_save_path(save_path.clone());
+            out(&format!(
+                "(The scenario changed since this save, and not every choice replayed as saved: your save {} is left as it is, and this session saves to {}.)\n",
+                from.display(),
+                save_path.display()
+            ));
+        } else if saved.source_hash != hash {
             out(
-                "(The scenario has changed since this save: choices were matched by their text.)\n",
+                "(The scenario has changed since this save; every choice was found by its text.)\n",
             );
         }
         (session, Some(replayed))
     } else {
-        (Session::new(scenario, mode, save_path, hash), None)
+        (
+            Session::new(
+                scenario,
+                mode.unwrap_or(Mode::Practice),
+                save_path.clone(),
+                hash,
+            ),
+            None,
+        )
     };
+    // A save that cannot be written is refused before the first turn, not after it.
+    if let Err(why) = crate::files::writable(&save_path) {
+        error(&format!(
+            "cannot save to `{}`: {why}. Nothing was played; choose another place with --save PATH.",
+            save_path.display()
+        ));
+        return exit::USAGE;
+    }
     let opening = session.start(replayed.as_ref());
-    run_session(&mut session, &opening, input);
+    run_session(&mut session, &opening, input, file);
     exit::OK
 }
 
@@ -147,6 +208,10 @@ pub fn pick_and_play() -> i32 {
         let line = match input.read("scenario> ") {
             Line::Text(line) => line,
             Line::Interrupted => continue,
+            Line::NotText(_) => {
+                out("That line is not text (it is not valid UTF-8). Type a number, or :quit.\n");
+                continue;
+            }
             Line::End => return exit::OK,
         };
         let line = line.trim();
@@ -156,7 +221,7 @@ pub fn pick_and_play() -> i32 {
         match line.parse::<usize>() {
             Ok(n) if (1..=choices.len()).contains(&n) => {
                 let path = choices[n - 1].0.clone();
-                return play_with(&path, None, Mode::Practice, None, None, &mut input);
+                return play_with(&path, None, None, None, None, &mut input);
             }
             _ => out(&format!(
                 "Type a number from 1 to {}, or :quit.\n",

@@ -40,7 +40,7 @@ fn a_pick_shows_the_agent_line_coach_reaction_and_autosaves() {
         .text
         .contains("> A: I hear you.\n  Coach: Name the feeling.\nCora: Now what?"));
     assert!(reply.text.contains("  e  ███░░░░░░░  3/10"));
-    let Some(Effect::Save { path, contents }) = reply.effects.first() else {
+    let Some(Effect::Save { path, contents, .. }) = reply.effects.first() else {
         panic!("no autosave: {:?}", reply.effects);
     };
     assert_eq!(path, &PathBuf::from("/tmp/x/demo.json"));
@@ -49,7 +49,8 @@ fn a_pick_shows_the_agent_line_coach_reaction_and_autosaves() {
         save.picks,
         [Pick {
             number: 1,
-            text: "I hear you.".into()
+            text: "I hear you.".into(),
+            offered: vec!["I hear you.".into(), "Whatever.".into()],
         }]
     );
 }
@@ -162,66 +163,80 @@ fn quit_saves_and_leaves() {
     ));
 }
 
+fn pick(number: usize, text: &str, offered: &[&str]) -> Pick {
+    Pick {
+        number,
+        text: text.into(),
+        offered: offered.iter().map(|t| (*t).to_string()).collect(),
+    }
+}
+
 #[test]
-fn resume_matches_by_text_then_by_number_and_reports_divergence() {
+fn resume_matches_by_text_then_similar_text_then_place_and_reports_divergence() {
+    use crate::play::save::{Divergence, Matched};
     let s = demo();
-    let save = Save {
-        format: 1,
-        scenario: "t".into(),
-        source_hash: "old".into(),
-        mode: "practice".into(),
-        picks: vec![
-            Pick {
-                number: 2,
-                text: "I hear you.".into(),
-            },
-            Pick {
-                number: 2,
-                text: "A reworded refund.".into(),
-            },
-        ],
+    let resume = |picks: Vec<Pick>| {
+        let save = Save {
+            format: 1,
+            scenario: "t".into(),
+            source_hash: "old".into(),
+            mode: "practice".into(),
+            picks,
+        };
+        Session::resume(
+            &s,
+            Mode::Practice,
+            PathBuf::from("/tmp/x.json"),
+            "h".into(),
+            &save,
+        )
     };
-    let (session, replayed) = Session::resume(
-        &s,
-        Mode::Practice,
-        PathBuf::from("/tmp/x.json"),
-        "h".into(),
-        &save,
-    );
+    // Turn 1 moved (by text); turn 2 reworded a little (by similar text).
+    let (session, replayed) = resume(vec![
+        pick(2, "I hear you.", &["Whatever.", "I hear you."]),
+        pick(2, "Refund!", &["Tell me more.", "Refund!"]),
+    ]);
     assert_eq!(replayed.diverged, None);
-    assert_eq!(replayed.by_number, [2], "turn 2 matched by number");
     assert_eq!(
-        session.picks()[0].number,
-        1,
-        "turn 1 matched by text, though its number moved"
+        replayed.matched,
+        [
+            Matched::Exact,
+            Matched::Similar {
+                saved: "Refund!".into()
+            }
+        ]
     );
+    assert_eq!(session.picks()[0].number, 1, "turn 1 found by its text");
     assert!(session.over());
 
-    let save = Save {
-        picks: vec![
-            Pick {
-                number: 1,
-                text: "I hear you.".into(),
-            },
-            Pick {
-                number: 7,
-                text: "Gone.".into(),
-            },
-        ],
-        ..save
-    };
-    let (mut session, replayed) = Session::resume(
-        &s,
-        Mode::Practice,
-        PathBuf::from("/tmp/x.json"),
-        "h".into(),
-        &save,
+    // Reworded beyond recognition, but nothing else changed in that turn: by place.
+    let (_, replayed) = resume(vec![
+        pick(1, "I hear you.", &["I hear you.", "Whatever."]),
+        pick(
+            2,
+            "Give me my money back.",
+            &["Tell me more.", "Give me my money back."],
+        ),
+    ]);
+    assert_eq!(
+        replayed.matched[1],
+        Matched::Position {
+            saved: "Give me my money back.".into()
+        }
     );
-    assert_eq!(replayed.diverged, Some(2));
+
+    // Reworded and the turn changed otherwise too: the replay stops there and says why.
+    let (mut session, replayed) = resume(vec![
+        pick(1, "I hear you.", &["I hear you.", "Whatever."]),
+        pick(3, "Gone.", &["Tell me more.", "Other.", "Gone."]),
+    ]);
+    let diverged = replayed.diverged.clone().unwrap();
+    assert_eq!((diverged.turn, diverged.reason), (2, Divergence::Gone));
+    assert_eq!(diverged.scene.as_deref(), Some("b"));
     assert_eq!(session.picks().len(), 1);
     let text = session.start(Some(&replayed)).text;
     assert!(
-        text.contains("Your saved choice at turn 2 is no longer offered"),
+        text.contains("The replay stopped at turn 2 (scene `b`): your saved choice \"Gone.\" could not be replayed"),
         "{text}"
     );
     assert!(text.contains("  1. Tell me more."));

@@ -158,15 +158,16 @@ fn resuming_a_changed_scenario_matches_by_text_and_keeps_the_old_save() {
         &["play", "order.scenario", "--save", save_arg],
         "3\n1\n",
     );
-    // The author inserts a choice at the top of the first scene, and rewrites the jargon one.
+    // The author inserts a choice at the top of the first scene, and rewords the jargon one.
     let changed = original
         .replacen(
             "  choice \"I completely understand",
             "  choice \"Hello! How are you today?\"\n    goto check_in\n\n  choice \"I completely understand",
             1,
         )
-        .replace("Your SKU is backordered pending WMS reconciliation at the DC.", "Your SKU is backordered at the DC.");
+        .replace("Your SKU is backordered pending WMS reconciliation at the DC.", "Your SKU is backordered pending WMS reconciliation at our DC.");
     std::fs::write(dir.join("order.scenario"), changed).unwrap();
+    let saved_before = std::fs::read_to_string(&save).unwrap();
     let out = piped(
         dir,
         dir,
@@ -175,18 +176,19 @@ fn resuming_a_changed_scenario_matches_by_text_and_keeps_the_old_save() {
     );
     let stdout = text(&out.stdout, dir);
     assert!(
-        stdout.contains("The scenario has changed since this save"),
+        stdout.contains("your save [STATE]/s.json is left as it is, and this session saves to [STATE]/s.resumed.json"),
         "{stdout}"
     );
     assert!(stdout.contains("Resumed: 2 choices replayed."), "{stdout}");
     assert!(
-        stdout.contains("at turn 1; it was matched by its number"),
+        stdout.contains("Turn 1: your choice \"Your SKU is backordered pending WMS reconciliation at the DC.\" is now worded \"Your SKU is backordered pending WMS reconciliation at our DC.\"; it was matched by its similar text."),
         "{stdout}"
     );
+    assert_eq!(std::fs::read_to_string(&save).unwrap(), saved_before);
+    assert!(dir.join("s.resumed.json").exists());
 
     // A pick that no longer exists: the session continues before it; the old save is kept.
-    let mut saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&save).unwrap()).unwrap();
+    let mut saved: serde_json::Value = serde_json::from_str(&saved_before).unwrap();
     saved["picks"][1] = serde_json::json!({"number": 9, "text": "Gone."});
     std::fs::write(&save, saved.to_string()).unwrap();
     let out = piped(
@@ -197,10 +199,14 @@ fn resuming_a_changed_scenario_matches_by_text_and_keeps_the_old_save() {
     );
     let stdout = text(&out.stdout, dir);
     assert!(
-        stdout.contains("Your saved choice at turn 2 is no longer offered"),
+        stdout.contains("The replay stopped at turn 2 (scene `pushback`): your saved choice \"Gone.\" could not be replayed"),
         "{stdout}"
     );
-    assert!(dir.join("s.before-resume.json").exists());
+    assert!(
+        stdout.contains("this session saves to [STATE]/s.resumed-2.json"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&save).unwrap(), saved.to_string());
 }
 
 #[test]

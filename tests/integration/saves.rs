@@ -277,3 +277,277 @@ fn p13_a_huge_or_chain_is_a_limit_diagnostic() {
         text
     );
 }
+
+/// A conversation of two turns: `go b` leads to scene b, whose choices end it.
+const ROUTE: &str = r#"scenario route "Route"
+customer C "Cust"
+agent A "Agent"
+scene a
+  C: "Where to?"
+  choice "go b"
+    goto b
+  choice "go c"
+    goto c
+scene b
+  C: "This is b."
+  choice "stay calm in b"
+    end good_end
+  choice "shout in b"
+    end bad_end
+scene c
+  C: "This is c."
+  choice "wave in c"
+    end bad_end
+  choice "leave c"
+    end bad_end
+ending good_end good "Good."
+ending bad_end bad "Bad."
+"#;
+
+/// Plays `input` on `file` in `dir`, saving to `save`.
+fn play(dir: &Path, file: &str, save: &str, extra: &[&str], input: &str) -> Output {
+    let mut args = vec!["play", file, "--save", save];
+    args.extend_from_slice(extra);
+    rapport_in(dir, &args, input.as_bytes())
+}
+
+fn resume(dir: &Path, file: &str, save: &str, extra: &[&str], input: &str) -> Output {
+    let mut args = vec!["play", file, "--resume", save];
+    args.extend_from_slice(extra);
+    rapport_in(dir, &args, input.as_bytes())
+}
+
+// 1. A save that cannot be written is refused before the first turn, with exit 2 and words.
+#[test]
+fn p1_an_unwritable_save_is_refused_before_the_first_turn() {
+    let dir = folder("route.scenario", ROUTE);
+    std::fs::create_dir(dir.path().join("a_folder")).unwrap();
+    for (save, why) in [
+        ("a_folder", "is a folder"),
+        (
+            "route.scenario/x.json",
+            "`route.scenario` is a file, not a folder",
+        ),
+        ("/proc/nope/x.json", "cannot be created"),
+    ] {
+        let o = play(dir.path(), "route.scenario", save, &[], "1\n:quit\n");
+        assert_eq!(o.status.code(), Some(2), "{save}: {}", both(&o));
+        assert!(
+            err(&o).contains(&format!("cannot save to `{save}`")),
+            "{}",
+            both(&o)
+        );
+        assert!(err(&o).contains(why), "{save}: {}", both(&o));
+        assert!(!err(&o).contains("os error"), "{}", both(&o));
+        assert!(!out(&o).contains("Saved to"), "{}", both(&o));
+        assert!(
+            !out(&o).contains("Where to?"),
+            "no turn is played: {}",
+            both(&o)
+        );
+    }
+}
+
+// 1. A save that starts failing mid-session: never "Saved to"; say where it went instead.
+#[cfg(unix)]
+#[test]
+fn p1_a_save_that_fails_mid_session_is_not_claimed() {
+    let dir = folder("route.scenario", ROUTE);
+    let saves = dir.path().join("saves");
+    std::fs::create_dir(&saves).unwrap();
+    // The folder is replaced by a file after the session started: every later save fails.
+    let script = "1\n";
+    let mut child = Command::new(bin())
+        .args(["play", "route.scenario", "--save", "saves/s.json"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("RAPPORT_HISTORY", dir.path().join("history.txt"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Wait until the session has started (its first turn is shown).
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut shown = String::new();
+    while !shown.contains("2. go c") {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() == 0 {
+            break;
+        }
+        shown.push_str(&line);
+    }
+    std::fs::remove_dir_all(&saves).unwrap();
+    std::fs::write(&saves, "not a folder").unwrap();
+    stdin.write_all(script.as_bytes()).unwrap();
+    stdin.write_all(b":quit\n").unwrap();
+    drop(stdin);
+    std::io::Read::read_to_string(&mut stdout, &mut shown).unwrap();
+    let mut o = child.wait_with_output().unwrap();
+    o.stdout = shown.into_bytes();
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    assert!(!out(&o).contains("Saved to"), "{}", both(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("could not be saved to saves/s.json: `saves` is a file, not a folder"),
+        "{e}"
+    );
+    assert!(
+        e.contains("your progress was NOT saved to saves/s.json"),
+        "{e}"
+    );
+    // It went to a file in the temporary folder, which resumes.
+    let at = e.find("It was saved to ").unwrap() + "It was saved to ".len();
+    let fallback = e[at..].split(" instead").next().unwrap();
+    let saved = std::fs::read_to_string(fallback).unwrap();
+    assert!(saved.contains("\"go b\""), "{saved}");
+    std::fs::remove_file(fallback).unwrap();
+}
+
+// 2. A pick that now leads elsewhere is not replayed by number across the changed path.
+#[test]
+fn p2_resume_after_a_scene_was_removed_stops_at_the_divergence() {
+    let dir = folder("route.scenario", ROUTE);
+    let o = play(dir.path(), "route.scenario", "s.json", &[], "1\n");
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    let before = std::fs::read_to_string(dir.path().join("s.json")).unwrap();
+    // The author deletes scene b: "go b" now leads to c.
+    let edited = ROUTE
+        .replace("    goto b\n", "    goto c\n")
+        .replace(
+            "scene b\n  C: \"This is b.\"\n  choice \"stay calm in b\"\n    end good_end\n  choice \"shout in b\"\n    end bad_end\n",
+            "",
+        );
+    std::fs::write(dir.path().join("route.scenario"), edited).unwrap();
+    // The saved pick 1 of turn 1 exists; with a save of two turns, turn 2 must stop.
+    let mut save: serde_json::Value = serde_json::from_str(&before).unwrap();
+    save["picks"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"number": 1, "text": "stay calm in b", "offered": ["stay calm in b", "shout in b"]}));
+    let before = save.to_string();
+    std::fs::write(dir.path().join("s.json"), &before).unwrap();
+    let o = resume(dir.path(), "route.scenario", "s.json", &[], "");
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    let text = out(&o);
+    assert!(text.contains("Resumed: 1 choice replayed."), "{text}");
+    assert!(
+        text.contains("The replay stopped at turn 2 (scene `c`): your saved choice \"stay calm in b\" could not be replayed"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Good."),
+        "no ending was reached by a stand-in: {text}"
+    );
+    assert!(!text.contains("> Agent: wave in c"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("s.json")).unwrap(),
+        before
+    );
+    assert!(
+        text.contains("this session saves to s.resumed.json"),
+        "{text}"
+    );
+}
+
+// 3. Two choices swapped and one reworded: each pick is found by its text (or its similar
+// text), never by its old number, and the trainee is told which.
+#[test]
+fn p3_swapped_and_reworded_choices_replay_as_the_same_choices() {
+    let dir = folder("route.scenario", ROUTE);
+    play(dir.path(), "route.scenario", "s.json", &[], "1\n2\n");
+    let before = std::fs::read_to_string(dir.path().join("s.json")).unwrap();
+    // Swap b's choices and reword the one picked.
+    let edited = ROUTE.replace(
+        "  choice \"stay calm in b\"\n    end good_end\n  choice \"shout in b\"\n    end bad_end\n",
+        "  choice \"stay calm in b\"\n    end good_end\n",
+    );
+    let edited = edited.replacen(
+        "  C: \"This is b.\"\n",
+        "  C: \"This is b.\"\n  choice \"shout loudly in b\"\n    end bad_end\n",
+        1,
+    );
+    std::fs::write(dir.path().join("route.scenario"), edited).unwrap();
+    let o = resume(dir.path(), "route.scenario", "s.json", &[], "");
+    let text = out(&o);
+    assert!(text.contains("> Agent: shout loudly in b"), "{text}");
+    assert!(text.contains("Ending: bad_end (bad)"), "{text}");
+    assert!(
+        text.contains("Turn 2: your choice \"shout in b\" is now worded \"shout loudly in b\"; it was matched by its similar text."),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("s.json")).unwrap(),
+        before
+    );
+}
+
+// 4. The save's mode wins; asking another on resume is refused.
+#[test]
+fn p4_an_assessment_resumes_as_an_assessment() {
+    let dir = folder("route.scenario", ROUTE);
+    play(
+        dir.path(),
+        "route.scenario",
+        "s.json",
+        &["--mode", "assessment"],
+        "1\n",
+    );
+    let before = std::fs::read_to_string(dir.path().join("s.json")).unwrap();
+    let o = resume(dir.path(), "route.scenario", "s.json", &[], ":undo\n");
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    let text = out(&o);
+    assert!(text.contains("Mode: assessment"), "{text}");
+    assert!(
+        text.contains(":undo is not available in assessment mode"),
+        "{text}"
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("s.json")).unwrap()).unwrap();
+    assert_eq!(saved["mode"], "assessment");
+    let o = resume(
+        dir.path(),
+        "route.scenario",
+        "s.json",
+        &["--mode", "practice"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", both(&o));
+    assert!(
+        err(&o).contains("`s.json` was saved in assessment mode, and a session is resumed in the mode it was played in, not practice"),
+        "{}",
+        both(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("s.json")).unwrap(),
+        before
+    );
+}
+
+// 5. Piped play: a line that is not UTF-8 is reported and skipped; the end of the input says
+// where the save is and how to resume.
+#[test]
+fn p5_piped_input_that_is_not_text_and_its_end_are_reported() {
+    let dir = folder("route.scenario", ROUTE);
+    let o = rapport_in(
+        dir.path(),
+        &["play", "route.scenario", "--save", "s.json"],
+        b"\xff\xfe1\n1\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    let text = out(&o);
+    assert!(
+        text.contains("That line is not text (it is not valid UTF-8)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("> Agent: go b"),
+        "the rest of the input is read: {text}"
+    );
+    assert!(
+        err(&o).contains("end of input: your progress is saved to s.json (to go on: rapport play route.scenario --resume s.json)"),
+        "{}",
+        both(&o)
+    );
+}
