@@ -1,8 +1,9 @@
 //! Saves: the picks of a session, replayable on a changed scenario (product.md §3).
 //!
 //! A save is JSON: `{"format": 1, "scenario": ID, "source_hash": …, "mode": …, "picks":
-//! [{"number": 1, "text": "…", "offered": ["…", …]}, …]}` (`offered`, the texts of every
-//! choice offered at that turn, is absent in older saves). Resuming matches each pick by its
+//! [{"number": 1, "text": "…", "offered": ["…", …], "scene": ID}, …]}` (`offered`, the
+//! texts of every choice offered at that turn, and `scene`, where it was, are absent in older
+//! saves). Resuming matches each pick by its
 //! text first, then by a clearly similar text (a reworded choice), and by its position only
 //! when nothing else changed in that turn; otherwise the replay stops at that turn and says
 //! why ([`replay`]). Both the terminal REPL and the web player resume through it.
@@ -14,14 +15,18 @@ use crate::runtime::Run;
 /// The save format this build writes and reads.
 pub const FORMAT: u32 = 1;
 
-/// One pick: its number as displayed, the text the trainee chose, and the texts of every
-/// choice offered at that turn (empty when unknown: saves written before it was kept).
+/// One pick: its number as displayed, the text the trainee chose, the texts of every choice
+/// offered at that turn and the scene (empty when unknown: saves written before they were
+/// kept).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pick {
     pub number: usize,
     pub text: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offered: Vec<String>,
+    /// The scene the pick was made in (empty when unknown).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scene: String,
 }
 
 /// A saved session.
@@ -100,6 +105,9 @@ pub enum Divergence {
     Gone,
     /// Several new choices are about as similar to the saved text.
     Ambiguous { candidates: Vec<String> },
+    /// The saved text is not offered, and the conversation is in another scene than the one
+    /// the pick was made in (the path changed before this turn).
+    Elsewhere { saved_scene: String },
 }
 
 /// Where and why a replay stopped.
@@ -171,6 +179,9 @@ impl Replay {
                 Divergence::Gone => {
                     "it is no longer offered there, and the choices of that turn changed, so no other choice can stand in for it".to_string()
                 }
+                Divergence::Elsewhere { saved_scene } => format!(
+                    "it was made in scene `{saved_scene}`, and the conversation now reaches another scene at this turn"
+                ),
                 Divergence::Ambiguous { candidates } => format!(
                     "it is no longer offered there, and {} new choices are about as close to it: {}",
                     candidates.len(),
@@ -209,7 +220,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 ///
 /// # Errors
 /// Why it cannot be found (never `Divergence::Ended`: the caller knows that).
-pub fn find(pick: &Pick, now: &[String]) -> Result<(usize, Matched), Divergence> {
+pub fn find(pick: &Pick, now: &[String], scene: &str) -> Result<(usize, Matched), Divergence> {
     // 1. The same text; with duplicates, the one in the same place if it is one of them.
     let same: Vec<usize> = (0..now.len()).filter(|&i| now[i] == pick.text).collect();
     if let Some(&first) = same.first() {
@@ -219,6 +230,13 @@ pub fn find(pick: &Pick, now: &[String]) -> Result<(usize, Matched), Divergence>
             .find(|&i| i + 1 == pick.number)
             .unwrap_or(first);
         return Ok((at, Matched::Exact));
+    }
+    // Past this point the pick is recognised by likeness or place, which means something
+    // only where it was made: in another scene (the path changed), the replay stops.
+    if !pick.scene.is_empty() && pick.scene != scene {
+        return Err(Divergence::Elsewhere {
+            saved_scene: pick.scene.clone(),
+        });
     }
     // 2. A clearly similar text among the choices that are new since the save (a text that
     // was offered then is another choice, however alike).
@@ -291,10 +309,9 @@ pub fn replay(run: &mut Run<'_>, picks: &[Pick]) -> Replay {
             }
             _ => None,
         };
-        let found = if scene.is_none() {
-            Err(Divergence::Ended)
-        } else {
-            find(pick, &now)
+        let found = match &scene {
+            None => Err(Divergence::Ended),
+            Some(scene) => find(pick, &now, scene),
         };
         let (at, matched) = match found {
             Ok(found) => found,
@@ -323,6 +340,7 @@ pub fn replay(run: &mut Run<'_>, picks: &[Pick]) -> Replay {
             number: at + 1,
             text: now[at].clone(),
             offered: now,
+            scene: scene.unwrap_or_default(),
         });
         out.matched.push(matched);
     }

@@ -281,6 +281,7 @@ impl<'s> Session<'s> {
         }
         let offered = self.run.offered_texts();
         let text = offered[number - 1].clone();
+        let scene = self.scenario.scene(self.run.scene()).id.clone();
         if self.run.choose(number).is_err() {
             return self.hint();
         }
@@ -288,6 +289,7 @@ impl<'s> Session<'s> {
             number,
             text,
             offered,
+            scene,
         });
         let mut out = self.new_events();
         out.push_str(&self.turn_text());

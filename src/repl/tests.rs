@@ -51,6 +51,7 @@ fn a_pick_shows_the_agent_line_coach_reaction_and_autosaves() {
             number: 1,
             text: "I hear you.".into(),
             offered: vec!["I hear you.".into(), "Whatever.".into()],
+            scene: "a".into(),
         }]
     );
 }
@@ -168,6 +169,7 @@ fn pick(number: usize, text: &str, offered: &[&str]) -> Pick {
         number,
         text: text.into(),
         offered: offered.iter().map(|t| (*t).to_string()).collect(),
+        scene: String::new(),
     }
 }
 

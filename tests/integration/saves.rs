@@ -425,7 +425,7 @@ fn p2_resume_after_a_scene_was_removed_stops_at_the_divergence() {
     save["picks"]
         .as_array_mut()
         .unwrap()
-        .push(serde_json::json!({"number": 1, "text": "stay calm in b", "offered": ["stay calm in b", "shout in b"]}));
+        .push(serde_json::json!({"number": 1, "text": "stay calm in b", "offered": ["stay calm in b", "shout in b"], "scene": "b"}));
     let before = save.to_string();
     std::fs::write(dir.path().join("s.json"), &before).unwrap();
     let o = resume(dir.path(), "route.scenario", "s.json", &[], "");
@@ -433,7 +433,7 @@ fn p2_resume_after_a_scene_was_removed_stops_at_the_divergence() {
     let text = out(&o);
     assert!(text.contains("Resumed: 1 choice replayed."), "{text}");
     assert!(
-        text.contains("The replay stopped at turn 2 (scene `c`): your saved choice \"stay calm in b\" could not be replayed"),
+        text.contains("The replay stopped at turn 2 (scene `c`): your saved choice \"stay calm in b\" could not be replayed, because it was made in scene `b`, and the conversation now reaches another scene at this turn."),
         "{text}"
     );
     assert!(
