@@ -246,24 +246,37 @@ pub fn find(pick: &Pick, now: &[String], scene: &str) -> Result<(usize, Matched)
         .filter(|(score, _)| *score >= SIMILAR)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    // The new text must also be likest to this pick among the saved texts that are gone: a
+    // reworded neighbour of a deleted choice is that neighbour, not the deleted one.
+    let mine = |i: usize, score: f64| {
+        pick.offered
+            .iter()
+            .filter(|t| **t != pick.text && !now.contains(t))
+            .all(|t| score - similarity(&now[i], t) >= CLEARLY)
+    };
     match scored.as_slice() {
         [] => {}
-        [(_, i)] => {
-            return Ok((
-                *i,
-                Matched::Similar {
-                    saved: pick.text.clone(),
-                },
-            ))
-        }
-        [(best, i), (next, _), ..] => {
-            if best - next >= CLEARLY {
+        [(score, i)] => {
+            if mine(*i, *score) {
                 return Ok((
                     *i,
                     Matched::Similar {
                         saved: pick.text.clone(),
                     },
                 ));
+            }
+        }
+        [(best, i), (next, _), ..] => {
+            if best - next >= CLEARLY {
+                if mine(*i, *best) {
+                    return Ok((
+                        *i,
+                        Matched::Similar {
+                            saved: pick.text.clone(),
+                        },
+                    ));
+                }
+                return Err(Divergence::Gone);
             }
             return Err(Divergence::Ambiguous {
                 candidates: scored
