@@ -556,6 +556,8 @@ fn p5_piped_input_that_is_not_text_and_its_end_are_reported() {
 // its scenario replays each pick as the same choice it was (same meaning, whatever its new
 // number or wording), or stops with a divergence message; never another choice silently.
 mod resume_property {
+    use std::fmt::Write as _;
+
     use proptest::prelude::*;
     use rapport::play::save::{replay, Pick};
     use rapport::runtime::Run;
@@ -593,11 +595,13 @@ mod resume_property {
         fn text(&self) -> String {
             let mut t = String::from("scenario prop \"P\"\ncustomer C\nagent A\n");
             for (i, choices) in self.scenes.iter().enumerate() {
-                t.push_str(&format!("scene s{i}\n  C: \"In s{i}.\"\n"));
+                let _ = write!(t, "scene s{i}\n  C: \"In s{i}.\"\n");
                 for c in choices {
-                    t.push_str(&format!("  choice \"{}\"\n", c.text));
+                    let _ = writeln!(t, "  choice \"{}\"", c.text);
                     match c.to {
-                        Some(to) => t.push_str(&format!("    goto s{to}\n")),
+                        Some(to) => {
+                            let _ = writeln!(t, "    goto s{to}");
+                        }
                         None => t.push_str("    end done\n"),
                     }
                 }
