@@ -34,7 +34,7 @@ impl CmpOp {
     }
 
     #[must_use]
-    pub fn eval(self, a: i64, b: i64) -> bool {
+    pub fn eval<T: Ord>(self, a: T, b: T) -> bool {
         match self {
             CmpOp::Lt => a < b,
             CmpOp::Le => a <= b,

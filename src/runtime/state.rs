@@ -82,12 +82,13 @@ impl State {
         }
     }
 
-    /// Evaluates arithmetic, saturating instead of overflowing.
+    /// Evaluates arithmetic exactly (in i128: a line holds far fewer than 2^64 operands), so
+    /// `e + 1 > e` holds even at the top of the 64-bit range.
     #[must_use]
-    pub fn value(&self, expr: &Expr) -> i64 {
-        let mut total = self.operand(&expr.first);
+    pub fn value(&self, expr: &Expr) -> i128 {
+        let mut total = i128::from(self.operand(&expr.first));
         for (negate, operand) in &expr.rest {
-            let v = self.operand(operand);
+            let v = i128::from(self.operand(operand));
             total = if *negate {
                 total.saturating_sub(v)
             } else {
@@ -125,17 +126,20 @@ impl State {
             Effect::Add(e, n) | Effect::Assign(e, n) => {
                 let emotion = &scenario.emotions[e.index()];
                 let from = self.emotions[e.index()];
+                // Exact in i128: a change past the end of i64 is a clamp like any other,
+                // not a saturation that would look unclamped.
                 let raw = if matches!(effect, Effect::Add(..)) {
-                    from.saturating_add(n)
+                    i128::from(from) + i128::from(n)
                 } else {
-                    n
+                    i128::from(n)
                 };
-                let to = raw.clamp(emotion.lo, emotion.hi);
+                let clamped = raw.clamp(i128::from(emotion.lo), i128::from(emotion.hi));
+                let to = i64::try_from(clamped).unwrap_or(emotion.hi);
                 self.emotions[e.index()] = to;
                 Change {
                     from,
                     to,
-                    clamped: raw != to,
+                    clamped: raw != clamped,
                 }
             }
             Effect::Set(f) | Effect::Clear(f) => {

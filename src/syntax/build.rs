@@ -211,10 +211,11 @@ impl<'d> Builder<'d> {
                 let op_pair = inner.next()?;
                 let op = match op_pair.as_rule() {
                     Rule::delta => {
+                        // The sign belongs to the number, so `-9223372036854775808`, the
+                        // smallest i64, is a delta as it is a range bound.
                         let negative = op_pair.as_str().trim_start().starts_with('-');
                         let digits = op_pair.into_inner().next()?;
-                        let amount = self.int(&digits).value;
-                        EffectOp::Add(if negative { -amount } else { amount })
+                        EffectOp::Add(self.signed_int(&digits, negative).value)
                     }
                     _ => EffectOp::Assign(self.int(&op_pair.into_inner().next()?).value),
                 };
@@ -292,15 +293,28 @@ impl<'d> Builder<'d> {
     }
 
     fn int(&mut self, pair: &Pair<'_, Rule>) -> Int {
+        self.signed_int(pair, false)
+    }
+
+    /// An integer whose minus sign, when `negative`, was written before `pair`.
+    fn signed_int(&mut self, pair: &Pair<'_, Rule>, negative: bool) -> Int {
         let span = self.span(pair);
-        let value = if let Ok(v) = pair.as_str().parse::<i64>() {
+        let text = if negative {
+            format!("-{}", pair.as_str())
+        } else {
+            pair.as_str().to_string()
+        };
+        let value = if let Ok(v) = text.parse::<i64>() {
             v
         } else {
             self.error(
                 Diagnostic::new(
                     Code::NumberOutOfRange,
                     span,
-                    format!("the number `{}` is too large", pair.as_str()),
+                    format!(
+                        "the number `{text}` is too {}",
+                        if negative { "small" } else { "large" }
+                    ),
                 )
                 .label("out of range")
                 .help("numbers must lie between -9223372036854775808 and 9223372036854775807"),

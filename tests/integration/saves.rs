@@ -852,3 +852,52 @@ mod resume_property {
         }
     }
 }
+
+/// An emotion at the top of the 64-bit range.
+const TOP: &str = "scenario top \"Top\"\ncustomer C\nagent A\nemotion x = 9223372036854775807 in -9223372036854775808..9223372036854775807\nscene s\n  choice \"up\"\n    x +1\n    goto t\nscene t\n  choice \"down\"\n    x -9223372036854775808\n    end e\n  choice \"check\" if x + 1 > x\n    end e\nending e \"E\"\n";
+
+// 7. Past the end of i64 is a clamp like any other (marked, and W016); every i64 is an
+// amount, the smallest too; arithmetic in conditions does not saturate either.
+#[test]
+fn p7_saturation_is_clamping_and_every_i64_is_accepted() {
+    let dir = folder("top.scenario", TOP);
+    let o = run(dir.path(), &["check", "top.scenario"]);
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    assert!(out(&o).contains("warning[W016]: this effect is clamped on every run that reaches it\n --> top.scenario:7:5"), "{}", both(&o));
+    let o = run(
+        dir.path(),
+        &[
+            "run",
+            "top.scenario",
+            "--choices",
+            "1,1",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    let json: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let effects: Vec<&serde_json::Value> = json["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "effect")
+        .collect();
+    assert_eq!(effects[0]["clamped"], true, "{effects:?}");
+    assert_eq!(effects[1]["to"], -1, "{effects:?}");
+    // `x + 1 > x` at the top: exact, so the choice is offered.
+    let o = run(dir.path(), &["run", "top.scenario", "--choices", "1,2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", both(&o));
+    assert!(out(&o).contains("> 2. A: check"), "{}", both(&o));
+    // One past the end still is an error, in words.
+    let dir = folder(
+        "low.scenario",
+        &TOP.replace("x -9223372036854775808", "x -9223372036854775809"),
+    );
+    let o = run(dir.path(), &["check", "low.scenario"]);
+    assert!(
+        out(&o).contains("the number `-9223372036854775809` is too small"),
+        "{}",
+        both(&o)
+    );
+}
