@@ -34,7 +34,7 @@ impl CmpOp {
     }
 
     #[must_use]
-    pub fn eval<T: Ord>(self, a: T, b: T) -> bool {
+    pub fn eval<T: Ord + Copy>(self, a: T, b: T) -> bool {
         match self {
             CmpOp::Lt => a < b,
             CmpOp::Le => a <= b,
