@@ -214,6 +214,22 @@ pub fn statements(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -
             );
             continue;
         }
+        if let Some((at, c)) = invisible(line) {
+            let (name, fix) = invisible_name(c);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    Span::new(file, start + at, start + at + c.len_utf8()),
+                    format!(
+                        "this line contains U+{:04X} {name}, an invisible character that is not a space here",
+                        u32::from(c)
+                    ),
+                )
+                .label(format!("U+{:04X} {name}", u32::from(c)))
+                .help(fix),
+            );
+            continue;
+        }
         if let Some(at) = too_many_words(line) {
             diagnostics.push(
                 Diagnostic::new(
@@ -316,6 +332,82 @@ fn entry_rule(line: &str) -> Option<Rule> {
             _ => return None,
         },
     })
+}
+
+/// The first character outside strings and comments that looks like a space, or like
+/// nothing, but is not one the grammar reads (a no-break space pasted from a word
+/// processor, a form feed, a zero-width space…), with its byte offset.
+fn invisible(line: &str) -> Option<(usize, char)> {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if let Some(close) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == close {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' => quote = Some('"'),
+            '“' => quote = Some('”'),
+            '#' => return None,
+            ' ' | '\t' | '\r' | '\u{FEFF}' => {}
+            c if c.is_control() || c.is_whitespace() || is_format(c) => return Some((i, c)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Invisible formatting characters (Unicode category Cf) that are commonly pasted.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The Unicode name of an invisible character, and how to fix a line holding it.
+fn invisible_name(c: char) -> (&'static str, &'static str) {
+    const SPACE: &str = "replace it with a plain space (word processors and web pages insert it)";
+    const DELETE: &str = "delete it (it is invisible, and often pasted from a web page)";
+    match c {
+        '\u{000B}' => (
+            "LINE TABULATION",
+            "replace it with a plain space or a line break",
+        ),
+        '\u{000C}' => ("FORM FEED", "delete it, or replace it with a line break"),
+        '\u{0085}' => ("NEXT LINE", "replace it with a line break"),
+        '\u{00A0}' => ("NO-BREAK SPACE", SPACE),
+        '\u{00AD}' => ("SOFT HYPHEN", DELETE),
+        '\u{1680}' => ("OGHAM SPACE MARK", SPACE),
+        '\u{2000}' => ("EN QUAD", SPACE),
+        '\u{2001}' => ("EM QUAD", SPACE),
+        '\u{2002}' => ("EN SPACE", SPACE),
+        '\u{2003}' => ("EM SPACE", SPACE),
+        '\u{2004}' => ("THREE-PER-EM SPACE", SPACE),
+        '\u{2005}' => ("FOUR-PER-EM SPACE", SPACE),
+        '\u{2006}' => ("SIX-PER-EM SPACE", SPACE),
+        '\u{2007}' => ("FIGURE SPACE", SPACE),
+        '\u{2008}' => ("PUNCTUATION SPACE", SPACE),
+        '\u{2009}' => ("THIN SPACE", SPACE),
+        '\u{200A}' => ("HAIR SPACE", SPACE),
+        '\u{200B}' => ("ZERO WIDTH SPACE", DELETE),
+        '\u{200C}' => ("ZERO WIDTH NON-JOINER", DELETE),
+        '\u{200D}' => ("ZERO WIDTH JOINER", DELETE),
+        '\u{200E}' => ("LEFT-TO-RIGHT MARK", DELETE),
+        '\u{200F}' => ("RIGHT-TO-LEFT MARK", DELETE),
+        '\u{2028}' => ("LINE SEPARATOR", "replace it with a line break"),
+        '\u{2029}' => ("PARAGRAPH SEPARATOR", "replace it with a line break"),
+        '\u{202F}' => ("NARROW NO-BREAK SPACE", SPACE),
+        '\u{205F}' => ("MEDIUM MATHEMATICAL SPACE", SPACE),
+        '\u{2060}' => ("WORD JOINER", DELETE),
+        '\u{3000}' => ("IDEOGRAPHIC SPACE", SPACE),
+        c if c.is_whitespace() => ("SPACE CHARACTER", SPACE),
+        c if c.is_control() => ("CONTROL CHARACTER", DELETE),
+        _ => ("FORMATTING CHARACTER", DELETE),
+    }
 }
 
 /// The byte offset of the first word past [`MAX_WORDS`] on a line: a word is a run of

@@ -901,3 +901,40 @@ fn p7_saturation_is_clamping_and_every_i64_is_accepted() {
         both(&o)
     );
 }
+
+// 11. Invisible characters are named, with the fix.
+#[test]
+fn p11_invisible_characters_are_named_with_a_fix() {
+    let text = "scenario t \"T\"\ncustomer C\nagent A\nemotion x = 1\nscene s\n  x\u{a0}+1\n  choice \"a\"\u{c}\n    end e\n  \u{2028}choice \"b\"\n    end e\n  choice \"c\u{a0}is fine in a string\"\u{200b}\n    end e\nending e \"E\"\n";
+    let dir = folder("inv.scenario", text);
+    let o = run(dir.path(), &["check", "inv.scenario"]);
+    assert_eq!(o.status.code(), Some(1), "{}", both(&o));
+    let t = out(&o);
+    for (line, name, fix) in [
+        (
+            "6:4",
+            "U+00A0 NO-BREAK SPACE",
+            "replace it with a plain space",
+        ),
+        (
+            "7:13",
+            "U+000C FORM FEED",
+            "delete it, or replace it with a line break",
+        ),
+        (
+            "9:3",
+            "U+2028 LINE SEPARATOR",
+            "replace it with a line break",
+        ),
+        ("11:33", "U+200B ZERO WIDTH SPACE", "delete it"),
+    ] {
+        let message =
+            format!("this line contains {name}, an invisible character that is not a space here\n");
+        assert!(t.contains(&message), "{message}\n{t}");
+        assert!(t.contains(&format!("inv.scenario:{line}\n")), "{line}\n{t}");
+        assert!(t.contains(fix), "{fix}\n{t}");
+    }
+    assert!(!t.contains("found the end of the line"), "{t}");
+    assert!(!t.contains("unknown statement"), "{t}");
+    assert!(t.contains("checked 1 file: 4 errors"), "{t}");
+}
