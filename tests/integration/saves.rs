@@ -815,7 +815,7 @@ mod resume_property {
             let checked = rapport::check::check_text(std::path::Path::new("prop.scenario"), text.clone(), None);
             let scenario = checked.scenario.as_ref().expect("the edited model checks");
             let mut run = Run::start(scenario);
-            let replayed = replay(scenario, &mut run, &save);
+            let replayed = replay(&mut run, &save);
             // Every replayed pick is the same choice (by identity) as the saved one. The one
             // exception cannot be told apart from a rewording: a choice replaced in its place
             // by another, nothing else changed in that turn. Matching by place is then what
