@@ -326,8 +326,10 @@ fn apply(effects: &[Effect], saving: &mut Saving<'_>) -> bool {
                 json,
                 json_text,
             } => {
+                let mut written = true;
                 for (path, text) in [(markdown, markdown_text), (json, json_text)] {
                     if let Err(e) = crate::files::write_atomic(path, text) {
+                        written = false;
                         crate::term::warn(&format!(
                             "the transcript could not be written to {}: {}",
                             path.display(),
@@ -335,6 +337,14 @@ fn apply(effects: &[Effect], saving: &mut Saving<'_>) -> bool {
                         ));
                     }
                 }
+                if written {
+                    print(&format!(
+                        "\nTranscript written to {} and {}\n",
+                        markdown.display(),
+                        json.display()
+                    ));
+                }
+                print(":restart plays again, :quit leaves.\n");
             }
             Effect::Quit => quit = true,
         }

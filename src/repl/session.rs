@@ -23,7 +23,7 @@ pub enum Effect {
         contents: String,
         announce: bool,
     },
-    /// Write the finished transcript next to the save.
+    /// Write the finished transcript next to the save (and say where, or why not).
     Transcript {
         markdown: PathBuf,
         markdown_text: String,
@@ -525,13 +525,7 @@ impl<'s> Session<'s> {
             .push_str(&chart(self.scenario, self.run.history()));
         let markdown = sibling(&self.save_path, "transcript.md");
         let json = sibling(&self.save_path, "transcript.json");
-        let _ = writeln!(
-            reply.text,
-            "\nTranscript written to {} and {}",
-            markdown.display(),
-            json.display()
-        );
-        let _ = writeln!(reply.text, ":restart plays again, :quit leaves.");
+        // Said by the loop once the files are written, never before.
         reply.effects.push(Effect::Transcript {
             markdown,
             markdown_text: self.markdown(&report),

@@ -356,7 +356,8 @@ fn p1_a_save_that_fails_mid_session_is_not_claimed() {
     let saves = dir.path().join("saves");
     std::fs::create_dir(&saves).unwrap();
     // The folder is replaced by a file after the session started: every later save fails.
-    let script = "1\n";
+    // Two turns: the conversation ends, so its transcript cannot be written either.
+    let script = "1\n1\n";
     let mut child = Command::new(bin())
         .args(["play", "route.scenario", "--save", "saves/s.json"])
         .current_dir(dir.path())
@@ -397,11 +398,16 @@ fn p1_a_save_that_fails_mid_session_is_not_claimed() {
         e.contains("your progress was NOT saved to saves/s.json"),
         "{e}"
     );
+    assert!(!out(&o).contains("Transcript written"), "{}", both(&o));
+    assert!(
+        e.contains("the transcript could not be written to saves/s.transcript.md: `saves` is a file, not a folder"),
+        "{e}"
+    );
     // It went to a file in the temporary folder, which resumes.
     let at = e.find("It was saved to ").unwrap() + "It was saved to ".len();
     let fallback = e[at..].split(" instead").next().unwrap();
     let saved = std::fs::read_to_string(fallback).unwrap();
-    assert!(saved.contains("\"go b\""), "{saved}");
+    assert!(saved.contains("\"stay calm in b\""), "{saved}");
     std::fs::remove_file(fallback).unwrap();
 }
 
