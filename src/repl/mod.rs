@@ -228,6 +228,8 @@ pub fn wrap(text: &str, width: usize) -> String {
 struct Saving<'f> {
     /// The scenario file, for "rapport play FILE --resume SAVE".
     file: &'f Path,
+    /// Where the session autosaves.
+    session_save: PathBuf,
     /// The last autosave that failed, and why (cleared by one that works).
     failed: Option<(PathBuf, String)>,
 }
@@ -245,7 +247,9 @@ impl Saving<'_> {
     fn save(&mut self, path: &Path, contents: &str, announce: bool) -> bool {
         match crate::files::write_atomic(path, contents) {
             Ok(()) => {
-                self.failed = None;
+                if path == self.session_save {
+                    self.failed = None;
+                }
                 if announce {
                     print(&format!("Saved to {}\n", path.display()));
                 }
@@ -257,7 +261,11 @@ impl Saving<'_> {
                     "your progress could not be saved to {}: {why}",
                     path.display()
                 ));
-                self.failed = Some((path.to_path_buf(), why));
+                // A copy (`:save PATH`) that fails is said now; the session's own save is
+                // what leaving reports on.
+                if path == self.session_save {
+                    self.failed = Some((path.to_path_buf(), why));
+                }
                 false
             }
         }
@@ -355,7 +363,11 @@ fn apply(effects: &[Effect], saving: &mut Saving<'_>) -> bool {
 /// Plays a session to its end (or until the trainee leaves); `file` is the scenario's path,
 /// for the command that resumes it.
 pub fn run_session(session: &mut Session<'_>, opening: &Reply, input: &mut Input, file: &Path) {
-    let mut saving = Saving { file, failed: None };
+    let mut saving = Saving {
+        file,
+        session_save: session.save_path().to_path_buf(),
+        failed: None,
+    };
     let text = input.shape(&opening.text);
     print(&text);
     if apply(&opening.effects, &mut saving) {
