@@ -40,6 +40,8 @@ pub mod repl;
 pub mod rubric;
 pub mod runtime;
 pub mod scenario;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod source;
 pub mod syntax;
 pub mod term;

@@ -35,6 +35,71 @@ pub enum Command {
     Graph(GraphArgs),
     /// The checked scenario as JSON, for other tools (shape in docs/export.md).
     Export(ExportArgs),
+    /// Serve the scenarios to trainees in the browser, with a results store and a cohort
+    /// view for managers (docs/serve.md).
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+    /// Manage the results store of `rapport serve`.
+    #[cfg(feature = "serve")]
+    Results {
+        #[command(subcommand)]
+        command: ResultsCommand,
+    },
+}
+
+#[cfg(feature = "serve")]
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// The folder of scenarios to serve (recursively `*.scenario`).
+    #[arg(default_value = "scenarios")]
+    pub dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The results store: `postgres://USER@HOST/DB` or `sqlite://PATH` (default: the `SQLite`
+    /// file `rapport.sqlite` in DIR).
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// The address trainees use to reach this server (behind a proxy), e.g.
+    /// `https://training.example.com`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Log one JSON object per request instead of a text line.
+    #[arg(long)]
+    pub log_json: bool,
+    /// The signing key file, used when `RAPPORT_SECRET` is not set (default: `rapport.key` in
+    /// DIR, generated when missing).
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// A file holding the manager token (else `RAPPORT_MANAGER_TOKEN` or
+    /// `RAPPORT_MANAGER_TOKEN_FILE`). Never pass the token itself on the command line.
+    #[arg(long, value_name = "PATH")]
+    pub manager_token_file: Option<PathBuf>,
+}
+
+#[cfg(feature = "serve")]
+#[derive(Subcommand, Debug)]
+pub enum ResultsCommand {
+    /// Delete stored results: one learner's (erasure requests) or old ones (retention).
+    Delete(ResultsDeleteArgs),
+}
+
+#[cfg(feature = "serve")]
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["learner", "older_than"])))]
+pub struct ResultsDeleteArgs {
+    /// The folder the server serves (where the default `SQLite` file is).
+    #[arg(default_value = "scenarios")]
+    pub dir: PathBuf,
+    /// The results store, as given to `rapport serve --database`.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Delete every run of this learner.
+    #[arg(long, value_name = "ID")]
+    pub learner: Option<String>,
+    /// Delete every run started more than DAYS days ago.
+    #[arg(long, value_name = "DAYS")]
+    pub older_than: Option<u32>,
 }
 
 /// Output format of `check` and `run`.

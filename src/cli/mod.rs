@@ -46,7 +46,54 @@ pub fn main() -> i32 {
         Some(Command::Man) => man(),
         Some(Command::Graph(args)) => tools::graph(&args),
         Some(Command::Export(args)) => tools::export(&args),
+        #[cfg(feature = "serve")]
+        Some(Command::Serve(args)) => serve(&args),
+        #[cfg(feature = "serve")]
+        Some(Command::Results {
+            command: args::ResultsCommand::Delete(args),
+        }) => delete_results(&args),
         None => crate::repl::pick_and_play(),
+    }
+}
+
+/// `rapport serve`: runs until SIGTERM or Ctrl-C; a start-up failure exits 2.
+#[cfg(feature = "serve")]
+fn serve(args: &args::ServeArgs) -> i32 {
+    let options = crate::serve::Options {
+        dir: args.dir.clone(),
+        addr: args.addr.clone(),
+        database: args.database.clone(),
+        base_url: args.base_url.clone(),
+        log_json: args.log_json,
+        key_file: args.key_file.clone(),
+        manager_token_file: args.manager_token_file.clone(),
+    };
+    match crate::serve::serve(&options) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            error(&e.0);
+            exit::USAGE
+        }
+    }
+}
+
+/// `rapport results delete`.
+#[cfg(feature = "serve")]
+fn delete_results(args: &args::ResultsDeleteArgs) -> i32 {
+    match crate::serve::delete_results(
+        &args.dir,
+        args.database.as_deref(),
+        args.learner.as_deref(),
+        args.older_than,
+    ) {
+        Ok(text) => {
+            out(&text);
+            exit::OK
+        }
+        Err(e) => {
+            error(&e.0);
+            exit::USAGE
+        }
     }
 }
 

@@ -1,0 +1,128 @@
+//! The scenarios a server offers: every playable `*.scenario` under its folder, checked once
+//! at start.
+//!
+//! Library files (no `scenario` header) are skipped quietly; files with errors are skipped
+//! with a warning naming them, so one broken file does not take the course down. The id in
+//! a URL is looked up here and only here: it never becomes a path.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::check::check_file;
+use crate::scenario::Scenario;
+
+/// One playable scenario.
+#[derive(Debug)]
+pub struct Entry {
+    pub path: PathBuf,
+    pub scenario: Scenario,
+    /// The entry file's fingerprint (the save rules' `source_hash`).
+    pub source_hash: String,
+    /// The brief, rendered, for the list.
+    pub summary: String,
+}
+
+/// The scenarios by id.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub entries: BTreeMap<String, Entry>,
+    /// What was skipped and why, for the start-up log.
+    pub skipped: Vec<String>,
+}
+
+impl Catalog {
+    /// Checks every `*.scenario` under `dir` (recursively, hidden entries skipped).
+    ///
+    /// # Errors
+    /// When `dir` cannot be read.
+    pub fn load(dir: &Path) -> Result<Catalog, String> {
+        let mut files = Vec::new();
+        walk(dir, &mut files).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        let mut catalog = Catalog::default();
+        for path in files {
+            let checked = match check_file(&path, Some(dir)) {
+                Ok(checked) => checked,
+                Err(e) => {
+                    catalog.skipped.push(e.to_string());
+                    continue;
+                }
+            };
+            if checked.library {
+                continue;
+            }
+            let Some(scenario) = checked.scenario else {
+                catalog.skipped.push(format!(
+                    "`{}` has {} error(s) (run `rapport check` on it); it is not offered",
+                    path.display(),
+                    checked.errors()
+                ));
+                continue;
+            };
+            if let Some(first) = catalog.entries.get(&scenario.id) {
+                catalog.skipped.push(format!(
+                    "`{}` has the id `{}` of `{}` too; only the first is offered",
+                    path.display(),
+                    scenario.id,
+                    first.path.display()
+                ));
+                continue;
+            }
+            let text = checked.sources.file(crate::source::FileId(0)).text.clone();
+            let summary = scenario
+                .brief
+                .as_ref()
+                .map(|b| crate::runtime::State::initial(&scenario).render(&scenario, b))
+                .unwrap_or_default();
+            catalog.entries.insert(
+                scenario.id.clone(),
+                Entry {
+                    path,
+                    source_hash: source_hash(&text),
+                    summary,
+                    scenario,
+                },
+            );
+        }
+        Ok(catalog)
+    }
+
+    /// The scenario with this id.
+    #[must_use]
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.get(id)
+    }
+}
+
+/// A stable fingerprint of a scenario's source (FNV-1a, 64 bits): the same as the
+/// terminal's saves (product.md §3), so both tell the same edits apart.
+#[must_use]
+pub fn source_hash(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let hidden = entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if entry.is_dir() {
+            walk(&entry, files)?;
+        } else if entry.extension().is_some_and(|e| e == "scenario") {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}

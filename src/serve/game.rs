@@ -1,0 +1,389 @@
+//! From picks to what a page shows: replays a run on the runtime and reads its events,
+//! state and grade into plain view values, in the REPL's words. Decides nothing: the
+//! runtime plays, the rubric grades, and this module only reads what they produced.
+
+use crate::render::report::outcome_text;
+use crate::rubric::{grade, Grade, Trace};
+use crate::runtime::{Event, Run, Status};
+use crate::scenario::Scenario;
+
+use super::store::{Finish, RuleRecord, Score, StoredPick, TurnRecord};
+
+/// Practice shows meters and coach notes and allows undo; assessment does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Practice,
+    Assessment,
+}
+
+impl Mode {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Assessment => "assessment",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Mode> {
+        match text {
+            "practice" => Some(Mode::Practice),
+            "assessment" => Some(Mode::Assessment),
+            _ => None,
+        }
+    }
+}
+
+/// Replays picks (numbers) on a fresh run; `Err(turn)` names the first pick that is not
+/// offered (1-based turn).
+///
+/// # Errors
+/// When a pick is not offered at its turn.
+pub fn replay<'s>(scenario: &'s Scenario, picks: &[usize]) -> Result<Run<'s>, usize> {
+    let mut run = Run::start(scenario);
+    for (i, &pick) in picks.iter().enumerate() {
+        run.choose(pick).map_err(|_| i + 1)?;
+    }
+    Ok(run)
+}
+
+/// How picks stored under an older version of a scenario replay on the current one.
+#[derive(Debug)]
+pub struct Resumed<'s> {
+    pub run: Run<'s>,
+    /// The picks that replayed, as numbers on the current scenario.
+    pub picks: Vec<usize>,
+    /// The 1-based turn whose pick no longer matches, if any.
+    pub diverged: Option<usize>,
+    /// Turns matched by number because their text changed.
+    pub by_number: Vec<usize>,
+}
+
+/// Replays stored picks by the save rules (product.md §3): each by its text first, its
+/// number second; stops at the first that matches neither.
+// The lead is moving the terminal's save matching (`repl::save::replay`) into a library
+// module; this is the same rule, to be unified with it.
+#[must_use]
+pub fn replay_by_text<'s>(scenario: &'s Scenario, stored: &[StoredPick]) -> Resumed<'s> {
+    let mut run = Run::start(scenario);
+    let mut out = Resumed {
+        run: Run::start(scenario),
+        picks: Vec::new(),
+        diverged: None,
+        by_number: Vec::new(),
+    };
+    for (i, pick) in stored.iter().enumerate() {
+        let offered = choice_texts(&run);
+        let number = usize::try_from(pick.number).unwrap_or(0);
+        let number = if let Some(p) = offered.iter().position(|t| *t == pick.text) {
+            p + 1
+        } else if (1..=offered.len()).contains(&number) {
+            out.by_number.push(i + 1);
+            number
+        } else {
+            out.diverged = Some(i + 1);
+            break;
+        };
+        if run.choose(number).is_err() {
+            out.diverged = Some(i + 1);
+            break;
+        }
+        out.picks.push(number);
+    }
+    out.run = run;
+    out
+}
+
+/// The offered choices' texts, rendered.
+#[must_use]
+pub fn choice_texts(run: &Run<'_>) -> Vec<String> {
+    let scenario = run.scenario();
+    run.offered()
+        .iter()
+        .map(|c| run.state().render(scenario, &scenario.choice(*c).text))
+        .collect()
+}
+
+/// Whether the run is over (ended or stuck).
+#[must_use]
+pub fn over(run: &Run<'_>) -> bool {
+    !matches!(run.status(), Status::AwaitingChoice { .. })
+}
+
+/// Something said or done in the conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Said {
+    /// A character's line; `customer` when it is the customer speaking.
+    Line {
+        name: String,
+        customer: bool,
+        text: String,
+    },
+    Narration(String),
+    /// The trainee's pick, with its coach note.
+    Choice {
+        turn: u32,
+        name: String,
+        text: String,
+        coach: Option<String>,
+    },
+}
+
+/// One emotion meter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meter {
+    pub name: String,
+    pub value: i64,
+    pub lo: i64,
+    pub hi: i64,
+}
+
+/// A rule's result as the debrief shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleView {
+    pub title: String,
+    pub earned: i64,
+    pub worth: i64,
+    pub passed: bool,
+    pub critical: bool,
+    pub criterion: Option<String>,
+    pub feedback: Option<String>,
+}
+
+/// The grade as the debrief shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreView {
+    /// `7/9 (77.8%)`.
+    pub text: String,
+    pub passed: bool,
+    pub pass_mark: i64,
+    pub score: Score,
+}
+
+/// One emotion's values at the start and after each turn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Track {
+    pub name: String,
+    pub lo: i64,
+    pub hi: i64,
+    pub values: Vec<i64>,
+}
+
+/// The end of a run: the REPL's debrief as values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Debrief {
+    /// `Ending: resolved (good): …`, or why the run is stuck.
+    pub outcome: String,
+    /// `good`, `neutral`, `bad`, or None when stuck.
+    pub ending_outcome: Option<&'static str>,
+    pub score: Option<ScoreView>,
+    pub rules: Vec<RuleView>,
+    /// Criterion name, earned, total.
+    pub criteria: Vec<(String, i64, i64)>,
+    pub tracks: Vec<Track>,
+}
+
+/// Everything said so far, in order.
+#[must_use]
+pub fn transcript(run: &Run<'_>) -> Vec<Said> {
+    let scenario = run.scenario();
+    run.events()
+        .iter()
+        .filter_map(|event| said(scenario, event))
+        .collect()
+}
+
+fn said(scenario: &Scenario, event: &Event) -> Option<Said> {
+    match event {
+        Event::Line { speaker, text } => Some(Said::Line {
+            name: scenario.display_name(*speaker),
+            customer: *speaker == scenario.customer,
+            text: text.clone(),
+        }),
+        Event::Narration { text } => Some(Said::Narration(text.clone())),
+        Event::Choice {
+            turn, text, coach, ..
+        } => Some(Said::Choice {
+            turn: *turn,
+            name: scenario.display_name(scenario.agent),
+            text: text.clone(),
+            coach: coach.clone(),
+        }),
+        Event::Effect { .. } | Event::Trigger { .. } | Event::Ending { .. } => None,
+    }
+}
+
+/// The meters now.
+#[must_use]
+pub fn meters(run: &Run<'_>) -> Vec<Meter> {
+    let scenario = run.scenario();
+    scenario
+        .emotions
+        .iter()
+        .zip(&run.state().emotions)
+        .map(|(e, v)| Meter {
+            name: e.id.clone(),
+            value: *v,
+            lo: e.lo,
+            hi: e.hi,
+        })
+        .collect()
+}
+
+/// The run's grade as if it ended now (None without a rubric).
+#[must_use]
+pub fn grade_of(run: &Run<'_>) -> Option<Grade> {
+    run.scenario()
+        .rubric
+        .as_ref()
+        .map(|rubric| grade(rubric, &Trace::of(run)))
+}
+
+/// The debrief of a run.
+#[must_use]
+pub fn debrief(run: &Run<'_>) -> Debrief {
+    let scenario = run.scenario();
+    let grade = grade_of(run);
+    let mut out = Debrief {
+        outcome: outcome_text(run),
+        ending_outcome: run.ending().map(|e| scenario.ending(e).outcome.as_str()),
+        score: None,
+        rules: Vec::new(),
+        criteria: Vec::new(),
+        tracks: Vec::new(),
+    };
+    if let (Some(rubric), Some(grade)) = (&scenario.rubric, &grade) {
+        out.score = Some(ScoreView {
+            text: grade.score(),
+            passed: grade.passed,
+            pass_mark: rubric.pass_mark,
+            score: Score {
+                earned: grade.earned,
+                total: grade.total,
+                tenths: grade.tenths,
+                passed: grade.passed,
+            },
+        });
+        for (rule, result) in rubric.rules.iter().zip(&grade.rules) {
+            let feedback = if result.passed {
+                &rule.pass
+            } else {
+                &rule.fail
+            };
+            out.rules.push(RuleView {
+                title: rule.title.clone(),
+                earned: result.earned,
+                worth: rule.worth,
+                passed: result.passed,
+                critical: rule.critical,
+                criterion: rule
+                    .criterion
+                    .map(|c| rubric.criteria[c.index()].id.clone()),
+                feedback: feedback.as_ref().map(|t| run.state().render(scenario, t)),
+            });
+        }
+        if grade.subtotals.iter().any(|s| s.criterion.is_some()) {
+            for sub in &grade.subtotals {
+                let name = sub.criterion.map_or_else(
+                    || "(no criterion)".to_string(),
+                    |c| {
+                        let criterion = &rubric.criteria[c];
+                        criterion
+                            .title
+                            .clone()
+                            .unwrap_or_else(|| criterion.id.clone())
+                    },
+                );
+                out.criteria.push((name, sub.earned, sub.total));
+            }
+        }
+    }
+    for (i, emotion) in scenario.emotions.iter().enumerate() {
+        out.tracks.push(Track {
+            name: emotion.id.clone(),
+            lo: emotion.lo,
+            hi: emotion.hi,
+            values: run.history().iter().map(|values| values[i]).collect(),
+        });
+    }
+    out
+}
+
+/// What the store keeps of a finished run.
+#[must_use]
+pub fn finish(run: &Run<'_>, at: i64) -> Finish {
+    let scenario = run.scenario();
+    let debrief = debrief(run);
+    let ending = run.ending().map(|e| scenario.ending(e));
+    Finish {
+        status: match run.status() {
+            Status::Ended(_) => "ended",
+            _ => "stuck",
+        },
+        ending: ending.map(|e| e.id.clone()),
+        outcome: ending.map(|e| e.outcome.as_str().to_string()),
+        score: debrief.score.map(|s| s.score),
+        rules: debrief
+            .rules
+            .into_iter()
+            .map(|r| RuleRecord {
+                title: r.title,
+                worth: r.worth,
+                earned: r.earned,
+                passed: r.passed,
+                critical: r.critical,
+                feedback: r.feedback,
+            })
+            .collect(),
+        at,
+    }
+}
+
+/// The record of the turn just taken (the run's last turn).
+#[must_use]
+pub fn turn_record(
+    run: &Run<'_>,
+    run_id: &str,
+    mode: Mode,
+    source_hash: &str,
+    at: i64,
+) -> Option<TurnRecord> {
+    let scenario = run.scenario();
+    let turn = run.turns().last()?;
+    let choice = scenario.choice(turn.choice);
+    let text = run.events().iter().rev().find_map(|e| match e {
+        Event::Choice { text, .. } => Some(text.clone()),
+        _ => None,
+    })?;
+    let tags: Vec<&str> = choice
+        .tags
+        .iter()
+        .map(|t| scenario.tags[t.index()].as_str())
+        .collect();
+    Some(TurnRecord {
+        run_id: run_id.to_string(),
+        turn: i64::try_from(run.turns().len()).unwrap_or(i64::MAX),
+        scene: scenario.scene(choice.scene).id.clone(),
+        number: i64::try_from(turn.number).unwrap_or(i64::MAX),
+        text,
+        tags: tags.join(" "),
+        emotions: emotions_json(run),
+        mode: mode.as_str().to_string(),
+        source_hash: source_hash.to_string(),
+        at,
+    })
+}
+
+/// Each emotion's value now, as a JSON object in declaration order.
+#[must_use]
+pub fn emotions_json(run: &Run<'_>) -> String {
+    let scenario = run.scenario();
+    let fields: Vec<String> = scenario
+        .emotions
+        .iter()
+        .zip(&run.state().emotions)
+        .map(|(e, v)| format!("{}:{v}", serde_json::Value::String(e.id.clone())))
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}

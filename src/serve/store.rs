@@ -1,0 +1,937 @@
+//! The results store: runs, their turns and their rule results, in SQLite (default) or
+//! PostgreSQL. The only module with SQL in it.
+//!
+//! One schema in one dialect serves both backends (`migrations/`), applied at start. Every
+//! statement is written once and run on whichever pool is open (the `on!` macro expands the
+//! same code for each backend's concrete types). SQLite gets one writer connection (so
+//! writers queue in the pool instead of failing on the database lock) and a few readers.
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Row as _, SqlSafeStr as _};
+
+/// The migrations, compiled in (one dialect for both backends).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "results",
+    include_str!("../../migrations/0001_results.sql"),
+)];
+
+/// An open results store.
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite { write: SqlitePool, read: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// Runs the same code on the writer (or reader) pool of whichever backend is open.
+macro_rules! on {
+    ($store:expr, write $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite { write: $pool, .. } => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+    ($store:expr, read $pool:ident => $body:expr) => {
+        match $store {
+            Store::Sqlite { read: $pool, .. } => $body,
+            Store::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Marks turn `$from` and every later turn of a run undone, and the run unfinished, inside
+/// the transaction `$tx` (a macro: the same statements for either backend's transaction).
+macro_rules! undo_in {
+    ($tx:expr, $run_id:expr, $from:expr) => {{
+        sqlx::query(
+            "UPDATE turns SET undone = TRUE WHERE run_id = $1 AND turn >= $2 AND undone = FALSE",
+        )
+        .bind($run_id)
+        .bind($from)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "UPDATE runs SET status = 'in_progress', finished_at = NULL, ending = NULL, \
+             outcome = NULL, earned = NULL, total = NULL, tenths = NULL, passed = NULL \
+             WHERE id = $1",
+        )
+        .bind($run_id)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("DELETE FROM run_rules WHERE run_id = $1")
+            .bind($run_id)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+/// Records how a run finished inside the transaction `$tx`.
+macro_rules! finish_in {
+    ($tx:expr, $run_id:expr, $finish:expr) => {{
+        let finish: &Finish = $finish;
+        let score = finish.score;
+        sqlx::query(
+            "UPDATE runs SET status = $2, finished_at = $3, ending = $4, outcome = $5, \
+             earned = $6, total = $7, tenths = $8, passed = $9 WHERE id = $1",
+        )
+        .bind($run_id)
+        .bind(finish.status)
+        .bind(finish.at)
+        .bind(finish.ending.as_deref())
+        .bind(finish.outcome.as_deref())
+        .bind(score.map(|s| s.earned))
+        .bind(score.map(|s| s.total))
+        .bind(score.map(|s| s.tenths))
+        .bind(score.map(|s| s.passed))
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("DELETE FROM run_rules WHERE run_id = $1")
+            .bind($run_id)
+            .execute(&mut *$tx)
+            .await?;
+        for (i, rule) in finish.rules.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO run_rules (run_id, rule, title, worth, earned, passed, critical, feedback) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind($run_id)
+            .bind(i64::try_from(i).unwrap_or(i64::MAX))
+            .bind(rule.title.as_str())
+            .bind(rule.worth)
+            .bind(rule.earned)
+            .bind(rule.passed)
+            .bind(rule.critical)
+            .bind(rule.feedback.as_deref())
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// A store error: what failed, for the log (never shown to a trainee).
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError(format!("cannot apply the migrations: {e}"))
+    }
+}
+
+/// A run as it starts.
+#[derive(Clone, Debug)]
+pub struct NewRun {
+    pub id: String,
+    pub learner: String,
+    pub scenario: String,
+    pub source_hash: String,
+    pub mode: String,
+    pub started_at: i64,
+}
+
+/// One answered turn.
+#[derive(Clone, Debug)]
+pub struct TurnRecord {
+    pub run_id: String,
+    /// 1-based.
+    pub turn: i64,
+    pub scene: String,
+    pub number: i64,
+    pub text: String,
+    pub tags: String,
+    pub emotions: String,
+    pub mode: String,
+    pub source_hash: String,
+    pub at: i64,
+}
+
+/// One rule's result in a finished run.
+#[derive(Clone, Debug)]
+pub struct RuleRecord {
+    pub title: String,
+    pub worth: i64,
+    pub earned: i64,
+    pub passed: bool,
+    pub critical: bool,
+    pub feedback: Option<String>,
+}
+
+/// How a run finished.
+#[derive(Clone, Debug)]
+pub struct Finish {
+    pub status: &'static str,
+    pub ending: Option<String>,
+    pub outcome: Option<String>,
+    pub score: Option<Score>,
+    pub rules: Vec<RuleRecord>,
+    pub at: i64,
+}
+
+/// A grade as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Score {
+    pub earned: i64,
+    pub total: i64,
+    pub tenths: i64,
+    pub passed: bool,
+}
+
+/// What recording a turn did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Written now.
+    New,
+    /// The same answer was already recorded for this turn (a resubmit): nothing changed.
+    Same,
+    /// Another answer is recorded for this turn.
+    Conflict { number: i64, text: String },
+}
+
+/// A run as listed.
+#[derive(Clone, Debug)]
+pub struct RunRow {
+    pub id: String,
+    pub learner: String,
+    pub scenario: String,
+    pub source_hash: String,
+    pub mode: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub status: String,
+    pub ending: Option<String>,
+    pub score: Option<Score>,
+    /// Turns answered (not undone).
+    pub turns: i64,
+}
+
+/// A pick as stored: its number and text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredPick {
+    pub number: i64,
+    pub text: String,
+}
+
+/// Per-scenario figures for the cohort view.
+#[derive(Clone, Debug, Default)]
+pub struct ScenarioStats {
+    pub runs: i64,
+    pub learners: i64,
+    pub finished: i64,
+    pub graded: i64,
+    pub passed: i64,
+    /// Each graded finished run's percentage × 10.
+    pub tenths: Vec<i64>,
+    /// Ending id → runs that reached it.
+    pub endings: Vec<(String, i64)>,
+    /// Rule index, title, runs graded on it, runs that failed it, a fail feedback.
+    pub rules: Vec<RuleStats>,
+    /// Scene id, choice text, times picked (turns not undone).
+    pub choices: Vec<(String, String, i64)>,
+}
+
+/// How often a rule was passed and failed.
+#[derive(Clone, Debug)]
+pub struct RuleStats {
+    pub rule: i64,
+    pub title: String,
+    pub graded: i64,
+    pub failed: i64,
+    pub feedback: Option<String>,
+}
+
+/// One row of the CSV export: a turn with its run (or a run with no turn yet).
+#[derive(Clone, Debug)]
+pub struct ExportRow {
+    pub run: RunRow,
+    pub turn: Option<ExportTurn>,
+}
+
+/// The turn columns of an export row.
+#[derive(Clone, Debug)]
+pub struct ExportTurn {
+    pub turn: i64,
+    pub scene: String,
+    pub number: i64,
+    pub text: String,
+    pub tags: String,
+    pub emotions: String,
+    pub undone: bool,
+    pub recorded_at: i64,
+}
+
+/// What a deletion removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Deleted {
+    pub runs: u64,
+    pub turns: u64,
+}
+
+/// Hides the password of a database URL, for messages.
+#[must_use]
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or("");
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***@{host}")
+            } else {
+                format!("{scheme}://{user}@{host}")
+            }
+        }
+        None => url.to_string(),
+    }
+}
+
+const RUN_COLUMNS: &str = "r.id, r.learner, r.scenario, r.source_hash, r.mode, r.started_at, \
+     r.finished_at, r.status, r.ending, r.earned, r.total, r.tenths, r.passed";
+
+fn run_row<R>(row: &R, turns: i64) -> Result<RunRow, sqlx::Error>
+where
+    R: sqlx::Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> bool: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let earned: Option<i64> = row.try_get("earned")?;
+    let total: Option<i64> = row.try_get("total")?;
+    let tenths: Option<i64> = row.try_get("tenths")?;
+    let passed: Option<bool> = row.try_get("passed")?;
+    let score = match (earned, total, tenths, passed) {
+        (Some(earned), Some(total), Some(tenths), Some(passed)) => Some(Score {
+            earned,
+            total,
+            tenths,
+            passed,
+        }),
+        _ => None,
+    };
+    Ok(RunRow {
+        id: row.try_get("id")?,
+        learner: row.try_get("learner")?,
+        scenario: row.try_get("scenario")?,
+        source_hash: row.try_get("source_hash")?,
+        mode: row.try_get("mode")?,
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        status: row.try_get("status")?,
+        ending: row.try_get("ending")?,
+        score,
+        turns,
+    })
+}
+
+impl Store {
+    /// Opens the store: `url` is `sqlite://PATH` / a file path, or `postgres://…`;
+    /// `None` is `rapport.sqlite` in `dir`. Applies the migrations.
+    ///
+    /// # Errors
+    /// When the database cannot be opened or reached, or a migration fails.
+    pub async fn open(url: Option<&str>, dir: &Path) -> Result<Store, StoreError> {
+        let store = match url {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let options = PgConnectOptions::from_str(url).map_err(|e| {
+                    StoreError(format!(
+                        "`{}` is not a usable database URL: {e}",
+                        redact(url)
+                    ))
+                })?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| {
+                        StoreError(format!("cannot reach the database {}: {e}", redact(url)))
+                    })?;
+                Store::Postgres(pool)
+            }
+            Some(url) => {
+                let path = url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("sqlite:"))
+                    .unwrap_or(url);
+                Self::open_sqlite(Path::new(path)).await?
+            }
+            None => Self::open_sqlite(&dir.join("rapport.sqlite")).await?,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // With WAL, NORMAL commits survive a killed process; only an OS crash or power
+            // loss can lose the last commits (docs/serve.md).
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let open = |max| {
+            SqlitePoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options.clone())
+        };
+        let write = open(1).await.map_err(|e| {
+            StoreError(format!(
+                "cannot open the database `{}`: {e}",
+                path.display()
+            ))
+        })?;
+        let read = open(4).await.map_err(|e| {
+            StoreError(format!(
+                "cannot open the database `{}`: {e}",
+                path.display()
+            ))
+        })?;
+        Ok(Store::Sqlite { write, read })
+    }
+
+    /// Applies the migrations not applied yet.
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    sqlx::AssertSqlSafe(*sql).into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        let migrator = Migrator::with_migrations(migrations);
+        on!(self, write pool => { migrator.run(pool).await?; });
+        Ok(())
+    }
+
+    /// Which backend this is, for logs: `sqlite` or `postgres`.
+    #[must_use]
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Store::Sqlite { .. } => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Whether the database answers.
+    ///
+    /// # Errors
+    /// When it does not.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on!(self, write pool => { sqlx::query("SELECT 1").execute(pool).await?; });
+        Ok(())
+    }
+
+    /// Closes the pools (after the server has drained).
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Store::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Records a new run.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn create_run(&self, run: &NewRun) -> Result<(), StoreError> {
+        on!(self, write pool => {
+            sqlx::query(
+                "INSERT INTO runs (id, learner, scenario, source_hash, mode, started_at, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'in_progress')",
+            )
+            .bind(&run.id)
+            .bind(&run.learner)
+            .bind(&run.scenario)
+            .bind(&run.source_hash)
+            .bind(&run.mode)
+            .bind(run.started_at)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Records a turn (and, when it ended the run, how it finished) in one transaction,
+    /// before the answer goes out. A turn already recorded with the same answer changes
+    /// nothing; with another answer it is a conflict, unless `replace` (practice mode),
+    /// where the recorded turn and every later one are marked undone first.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn record_turn(
+        &self,
+        turn: &TurnRecord,
+        finish: Option<&Finish>,
+        replace: bool,
+    ) -> Result<Recorded, StoreError> {
+        on!(self, write pool => {
+            let mut tx = pool.begin().await?;
+            let insert = sqlx::query(
+                "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, choice_text, tags, \
+                 emotions, mode, source_hash, undone, recorded_at) \
+                 SELECT $1, $2, (SELECT COUNT(*) FROM turns WHERE run_id = $1 AND turn = $2), \
+                 $3, $4, $5, $6, $7, $8, $9, FALSE, $10 \
+                 ON CONFLICT DO NOTHING",
+            );
+            let inserted = insert
+                .bind(&turn.run_id)
+                .bind(turn.turn)
+                .bind(&turn.scene)
+                .bind(turn.number)
+                .bind(&turn.text)
+                .bind(&turn.tags)
+                .bind(&turn.emotions)
+                .bind(&turn.mode)
+                .bind(&turn.source_hash)
+                .bind(turn.at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if inserted == 0 {
+                let existing = sqlx::query(
+                    "SELECT choice_number, choice_text FROM turns \
+                     WHERE run_id = $1 AND turn = $2 AND undone = FALSE",
+                )
+                .bind(&turn.run_id)
+                .bind(turn.turn)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(existing) = existing else {
+                    return Err(StoreError(format!(
+                        "turn {} of run {} could not be recorded (a concurrent answer); try again",
+                        turn.turn, turn.run_id
+                    )));
+                };
+                let number: i64 = existing.try_get("choice_number")?;
+                let text: String = existing.try_get("choice_text")?;
+                if number == turn.number && text == turn.text {
+                    tx.rollback().await?;
+                    return Ok(Recorded::Same);
+                }
+                if !replace {
+                    tx.rollback().await?;
+                    return Ok(Recorded::Conflict { number, text });
+                }
+                undo_in!(tx, &turn.run_id, turn.turn);
+                sqlx::query(
+                    "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, choice_text, \
+                     tags, emotions, mode, source_hash, undone, recorded_at) \
+                     SELECT $1, $2, (SELECT COUNT(*) FROM turns WHERE run_id = $1 AND turn = $2), \
+                     $3, $4, $5, $6, $7, $8, $9, FALSE, $10",
+                )
+                .bind(&turn.run_id)
+                .bind(turn.turn)
+                .bind(&turn.scene)
+                .bind(turn.number)
+                .bind(&turn.text)
+                .bind(&turn.tags)
+                .bind(&turn.emotions)
+                .bind(&turn.mode)
+                .bind(&turn.source_hash)
+                .bind(turn.at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(finish) = finish {
+                finish_in!(tx, &turn.run_id, finish);
+            }
+            tx.commit().await?;
+            Ok(Recorded::New)
+        })
+    }
+
+    /// Records how a run finished (a run that ends before its first choice).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn finish_run(&self, run_id: &str, finish: &Finish) -> Result<(), StoreError> {
+        on!(self, write pool => {
+            let mut tx = pool.begin().await?;
+            finish_in!(tx, run_id, finish);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Marks turn `from` and every later turn of a run undone (practice: undo, restart).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn undo(&self, run_id: &str, from: i64) -> Result<(), StoreError> {
+        on!(self, write pool => {
+            let mut tx = pool.begin().await?;
+            undo_in!(tx, run_id, from);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The run's answered turns (not undone), in order.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn picks(&self, run_id: &str) -> Result<Vec<StoredPick>, StoreError> {
+        on!(self, read pool => {
+            let rows = sqlx::query(
+                "SELECT choice_number, choice_text FROM turns \
+                 WHERE run_id = $1 AND undone = FALSE ORDER BY turn",
+            )
+            .bind(run_id)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(StoredPick {
+                        number: r.try_get("choice_number")?,
+                        text: r.try_get("choice_text")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(StoreError::from)
+        })
+    }
+
+    /// One run.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn run(&self, run_id: &str) -> Result<Option<RunRow>, StoreError> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS}, (SELECT COUNT(*) FROM turns t WHERE t.run_id = r.id AND t.undone = FALSE) AS n \
+             FROM runs r WHERE r.id = $1"
+        );
+        on!(self, read pool => {
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(run_id)
+                .fetch_optional(pool)
+                .await?;
+            match row {
+                Some(row) => {
+                    let n: i64 = row.try_get("n")?;
+                    Ok(Some(run_row(&row, n)?))
+                }
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// A learner's runs, newest first (`learner` None: every run).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn runs(&self, learner: Option<&str>) -> Result<Vec<RunRow>, StoreError> {
+        let filter = if learner.is_some() {
+            "WHERE r.learner = $1"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {RUN_COLUMNS}, (SELECT COUNT(*) FROM turns t WHERE t.run_id = r.id AND t.undone = FALSE) AS n \
+             FROM runs r {filter} ORDER BY r.started_at DESC, r.id LIMIT 1000"
+        );
+        on!(self, read pool => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            if let Some(learner) = learner {
+                query = query.bind(learner);
+            }
+            let rows = query.fetch_all(pool).await?;
+            rows.iter()
+                .map(|row| {
+                    let n: i64 = row.try_get("n")?;
+                    run_row(row, n)
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(StoreError::from)
+        })
+    }
+
+    /// Every learner with runs, and how many, in name order.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn learners(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        on!(self, read pool => {
+            let rows = sqlx::query(
+                "SELECT learner, COUNT(*) AS n FROM runs GROUP BY learner ORDER BY learner",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get("learner")?, r.try_get("n")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()
+                .map_err(StoreError::from)
+        })
+    }
+
+    /// The cohort figures of one scenario.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn scenario_stats(&self, scenario: &str) -> Result<ScenarioStats, StoreError> {
+        on!(self, read pool => {
+            let mut stats = ScenarioStats::default();
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS runs, COUNT(DISTINCT learner) AS learners, \
+                 COALESCE(SUM(CASE WHEN status <> 'in_progress' THEN 1 ELSE 0 END), 0) AS finished \
+                 FROM runs WHERE scenario = $1",
+            )
+            .bind(scenario)
+            .fetch_one(pool)
+            .await?;
+            stats.runs = row.try_get("runs")?;
+            stats.learners = row.try_get("learners")?;
+            stats.finished = row.try_get("finished")?;
+            let rows = sqlx::query(
+                "SELECT tenths, passed FROM runs \
+                 WHERE scenario = $1 AND status <> 'in_progress' AND tenths IS NOT NULL \
+                 ORDER BY tenths",
+            )
+            .bind(scenario)
+            .fetch_all(pool)
+            .await?;
+            for row in &rows {
+                stats.tenths.push(row.try_get("tenths")?);
+                if row.try_get::<bool, _>("passed")? {
+                    stats.passed += 1;
+                }
+            }
+            stats.graded = i64::try_from(stats.tenths.len()).unwrap_or(i64::MAX);
+            let rows = sqlx::query(
+                "SELECT ending, COUNT(*) AS n FROM runs \
+                 WHERE scenario = $1 AND ending IS NOT NULL GROUP BY ending ORDER BY ending",
+            )
+            .bind(scenario)
+            .fetch_all(pool)
+            .await?;
+            for row in &rows {
+                stats.endings.push((row.try_get("ending")?, row.try_get("n")?));
+            }
+            let rows = sqlx::query(
+                "SELECT q.rule, q.title, COUNT(*) AS graded, \
+                 COALESCE(SUM(CASE WHEN q.passed THEN 0 ELSE 1 END), 0) AS failed, \
+                 MAX(CASE WHEN q.passed THEN NULL ELSE q.feedback END) AS feedback \
+                 FROM run_rules q JOIN runs r ON r.id = q.run_id \
+                 WHERE r.scenario = $1 GROUP BY q.rule, q.title ORDER BY failed DESC, q.rule",
+            )
+            .bind(scenario)
+            .fetch_all(pool)
+            .await?;
+            for row in &rows {
+                stats.rules.push(RuleStats {
+                    rule: row.try_get("rule")?,
+                    title: row.try_get("title")?,
+                    graded: row.try_get("graded")?,
+                    failed: row.try_get("failed")?,
+                    feedback: row.try_get("feedback")?,
+                });
+            }
+            let rows = sqlx::query(
+                "SELECT t.scene, t.choice_text, COUNT(*) AS n \
+                 FROM turns t JOIN runs r ON r.id = t.run_id \
+                 WHERE r.scenario = $1 AND t.undone = FALSE \
+                 GROUP BY t.scene, t.choice_text ORDER BY t.scene, n DESC, t.choice_text",
+            )
+            .bind(scenario)
+            .fetch_all(pool)
+            .await?;
+            for row in &rows {
+                stats.choices.push((
+                    row.try_get("scene")?,
+                    row.try_get("choice_text")?,
+                    row.try_get("n")?,
+                ));
+            }
+            Ok(stats)
+        })
+    }
+
+    /// Every run with its turns, for the CSV export, oldest first.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn export(&self) -> Result<Vec<ExportRow>, StoreError> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS}, t.turn, t.scene, t.choice_number, t.choice_text, t.tags, \
+             t.emotions, t.undone, t.recorded_at \
+             FROM runs r LEFT JOIN turns t ON t.run_id = r.id \
+             ORDER BY r.started_at, r.id, t.turn, t.attempt"
+        );
+        on!(self, read pool => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(pool).await?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let run = run_row(row, 0)?;
+                let turn: Option<i64> = row.try_get("turn")?;
+                let turn = match turn {
+                    Some(turn) => Some(ExportTurn {
+                        turn,
+                        scene: row.try_get("scene")?,
+                        number: row.try_get("choice_number")?,
+                        text: row.try_get("choice_text")?,
+                        tags: row.try_get("tags")?,
+                        emotions: row.try_get("emotions")?,
+                        undone: row.try_get("undone")?,
+                        recorded_at: row.try_get("recorded_at")?,
+                    }),
+                    None => None,
+                };
+                out.push(ExportRow { run, turn });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Counts of runs and turns stored (the load benchmark compares them with what it was
+    /// acknowledged).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn counts(&self) -> Result<(i64, i64), StoreError> {
+        on!(self, read pool => {
+            let runs: i64 = sqlx::query("SELECT COUNT(*) AS n FROM runs")
+                .fetch_one(pool)
+                .await?
+                .try_get("n")?;
+            let turns: i64 = sqlx::query("SELECT COUNT(*) AS n FROM turns WHERE undone = FALSE")
+                .fetch_one(pool)
+                .await?
+                .try_get("n")?;
+            Ok((runs, turns))
+        })
+    }
+
+    /// Deletes every run of a learner, with its turns and rule results (erasure requests).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn delete_learner(&self, learner: &str) -> Result<Deleted, StoreError> {
+        on!(self, write pool => {
+            let mut tx = pool.begin().await?;
+            let turns = sqlx::query(
+                "DELETE FROM turns WHERE run_id IN (SELECT id FROM runs WHERE learner = $1)",
+            )
+            .bind(learner)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "DELETE FROM run_rules WHERE run_id IN (SELECT id FROM runs WHERE learner = $1)",
+            )
+            .bind(learner)
+            .execute(&mut *tx)
+            .await?;
+            let runs = sqlx::query("DELETE FROM runs WHERE learner = $1")
+                .bind(learner)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(Deleted { runs, turns })
+        })
+    }
+
+    /// Deletes every run started before `before` (unix seconds), with its turns and rule
+    /// results (retention).
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn delete_before(&self, before: i64) -> Result<Deleted, StoreError> {
+        on!(self, write pool => {
+            let mut tx = pool.begin().await?;
+            let turns = sqlx::query(
+                "DELETE FROM turns WHERE run_id IN (SELECT id FROM runs WHERE started_at < $1)",
+            )
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            sqlx::query(
+                "DELETE FROM run_rules WHERE run_id IN (SELECT id FROM runs WHERE started_at < $1)",
+            )
+            .bind(before)
+            .execute(&mut *tx)
+            .await?;
+            let runs = sqlx::query("DELETE FROM runs WHERE started_at < $1")
+                .bind(before)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(Deleted { runs, turns })
+        })
+    }
+
+    /// The schema as (table, column, type class, nullable) rows, sorted: the test that
+    /// both backends get the same schema compares these.
+    ///
+    /// # Errors
+    /// On a database failure.
+    pub async fn schema(&self) -> Result<Vec<(String, String, bool)>, StoreError> {
+        let mut out = Vec::new();
+        match self {
+            Store::Sqlite { read, .. } => {
+                for table in ["runs", "turns", "run_rules"] {
+                    let sql = format!("PRAGMA table_info({table})");
+                    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .fetch_all(read)
+                        .await?;
+                    for row in &rows {
+                        let name: String = row.try_get("name")?;
+                        let notnull: i64 = row.try_get("notnull")?;
+                        let pk: i64 = row.try_get("pk")?;
+                        out.push((table.to_string(), name, notnull == 0 && pk == 0));
+                    }
+                }
+            }
+            Store::Postgres(pool) => {
+                let rows = sqlx::query(
+                    "SELECT table_name::TEXT AS t, column_name::TEXT AS c, is_nullable::TEXT AS n \
+                     FROM information_schema.columns \
+                     WHERE table_schema = current_schema() \
+                     AND table_name IN ('runs', 'turns', 'run_rules')",
+                )
+                .fetch_all(pool)
+                .await?;
+                for row in &rows {
+                    let nullable: String = row.try_get("n")?;
+                    out.push((row.try_get("t")?, row.try_get("c")?, nullable == "YES"));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}
