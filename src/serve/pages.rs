@@ -188,7 +188,9 @@ pub fn turn(page: &TurnPage<'_>) -> Html<String> {
         .iter()
         .position(|s| matches!(s, Said::Line { customer: true, .. }))
         .or(if new.is_empty() { None } else { Some(0) })
-        .map_or(page.transcript.len().saturating_sub(1), |i| page.new_from + i);
+        .map_or(page.transcript.len().saturating_sub(1), |i| {
+            page.new_from + i
+        });
     let action = |what: &str| format!("/play/{}/{what}", page.id);
     layout(
         page.title,

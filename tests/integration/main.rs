@@ -16,4 +16,6 @@ mod play;
 mod properties;
 mod run;
 mod saves;
+#[cfg(feature = "serve")]
+mod serve;
 mod tools;
