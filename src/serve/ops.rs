@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/assets/app.js", get(js))
         .route("/assets/app.css", get(css))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
 }
 
 async fn healthz() -> &'static str {

@@ -207,7 +207,7 @@ pub fn turn(page: &TurnPage<'_>) -> Html<String> {
                 h2 #conv-h.visually-hidden { "Conversation" }
                 ol.transcript {
                     @for (i, item) in page.transcript.iter().enumerate() {
-                        (said(item, page.mode, (i == focus_at).then_some("now")))
+                        (said(item, page.mode, (i == focus_at && page.debrief.is_none()).then_some("now")))
                     }
                 }
             }
@@ -271,7 +271,7 @@ pub fn debrief_section(d: &Debrief) -> Markup {
     html! {
         section.debrief aria-labelledby="debrief-h" {
             h2 #debrief-h { "Debrief" }
-            p.outcome { (d.outcome) }
+            p.outcome #now tabindex="-1" { (d.outcome) }
             @if let Some(score) = &d.score {
                 p.score {
                     "Score: " (score.text) ", "
@@ -310,7 +310,7 @@ pub fn debrief_section(d: &Debrief) -> Markup {
             }
             @if !d.tracks.is_empty() {
                 h3 #emotions-h { "Emotions by turn" }
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-labelledby="emotions-h" {
                     table aria-labelledby="emotions-h" {
                         thead {
                             tr {
@@ -402,7 +402,7 @@ pub fn runs(learner: &str, runs: &[(RunRow, String)]) -> Html<String> {
             @if runs.is_empty() {
                 p { "No run under this name yet. " a href="/" { "Choose a scenario" } " to start one." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Table (scrolls sideways)" {
                     table {
                         thead { tr { th scope="col" { "Scenario" } th scope="col" { "Mode" } th scope="col" { "Started (UTC)" } th scope="col" { "Turns" } th scope="col" { "Result" } th scope="col" { span.visually-hidden { "Action" } } } }
                         tbody {
@@ -511,7 +511,7 @@ pub fn manage_index(rows: &[Overview<'_>], csrf: &str) -> Html<String> {
         &html! {
             (manage_nav(csrf))
             h1 { "Cohort" }
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Table (scrolls sideways)" {
                 table {
                     thead { tr { th scope="col" { "Scenario" } th scope="col" { "Trainees" } th scope="col" { "Runs" } th scope="col" { "Finished" } th scope="col" { "Pass rate" } } }
                     tbody {
@@ -628,7 +628,7 @@ pub fn manage_learner(learner: &str, runs: &[(RunRow, String)], csrf: &str) -> H
         &html! {
             (manage_nav(csrf))
             h1 { "Runs of " (learner) }
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Table (scrolls sideways)" {
                 table {
                     thead { tr { th scope="col" { "Scenario" } th scope="col" { "Mode" } th scope="col" { "Started (UTC)" } th scope="col" { "Turns" } th scope="col" { "Result" } } }
                     tbody {
