@@ -36,8 +36,7 @@ impl Catalog {
     /// # Errors
     /// When `dir` cannot be read.
     pub fn load(dir: &Path) -> Result<Catalog, String> {
-        let mut files = Vec::new();
-        walk(dir, &mut files).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        let files = crate::files::collect(&[dir.to_path_buf()])?;
         let mut catalog = Catalog::default();
         for path in files {
             let checked = match check_file(&path, Some(dir)) {
@@ -77,7 +76,7 @@ impl Catalog {
                 scenario.id.clone(),
                 Entry {
                     path,
-                    source_hash: source_hash(&text),
+                    source_hash: crate::play::save::source_hash(&text),
                     summary,
                     scenario,
                 },
@@ -91,38 +90,4 @@ impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.entries.get(id)
     }
-}
-
-/// A stable fingerprint of a scenario's source (FNV-1a, 64 bits): the same as the
-/// terminal's saves (product.md §3), so both tell the same edits apart.
-#[must_use]
-pub fn source_hash(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for entry in entries {
-        let hidden = entry
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if entry.is_dir() {
-            walk(&entry, files)?;
-        } else if entry.extension().is_some_and(|e| e == "scenario") {
-            files.push(entry);
-        }
-    }
-    Ok(())
 }

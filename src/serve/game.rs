@@ -2,6 +2,7 @@
 //! state and grade into plain view values, in the REPL's words. Decides nothing: the
 //! runtime plays, the rubric grades, and this module only reads what they produced.
 
+use crate::play::save::Pick;
 use crate::render::report::outcome_text;
 use crate::rubric::{grade, Grade, Trace};
 use crate::runtime::{Event, Run, Status};
@@ -9,31 +10,7 @@ use crate::scenario::Scenario;
 
 use super::store::{Finish, RuleRecord, Score, StoredPick, TurnRecord};
 
-/// Practice shows meters and coach notes and allows undo; assessment does not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Practice,
-    Assessment,
-}
-
-impl Mode {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Practice => "practice",
-            Mode::Assessment => "assessment",
-        }
-    }
-
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Mode> {
-        match text {
-            "practice" => Some(Mode::Practice),
-            "assessment" => Some(Mode::Assessment),
-            _ => None,
-        }
-    }
-}
+pub use crate::play::Mode;
 
 /// Replays picks (numbers) on a fresh run; `Err(turn)` names the first pick that is not
 /// offered (1-based turn).
@@ -56,53 +33,32 @@ pub struct Resumed<'s> {
     pub picks: Vec<usize>,
     /// The 1-based turn whose pick no longer matches, if any.
     pub diverged: Option<usize>,
-    /// Turns matched by number because their text changed.
-    pub by_number: Vec<usize>,
 }
 
-/// Replays stored picks by the save rules (product.md §3): each by its text first, its
-/// number second; stops at the first that matches neither.
-// The lead is moving the terminal's save matching (`repl::save::replay`) into a library
-// module; this is the same rule, to be unified with it.
+/// Replays stored picks by the save rules (product.md §3, [`crate::play::save::replay`]):
+/// each by its text first, its number second, stopping at the first that matches neither.
 #[must_use]
 pub fn replay_by_text<'s>(scenario: &'s Scenario, stored: &[StoredPick]) -> Resumed<'s> {
+    let picks: Vec<Pick> = stored
+        .iter()
+        .map(|p| Pick {
+            number: usize::try_from(p.number).unwrap_or(0),
+            text: p.text.clone(),
+        })
+        .collect();
     let mut run = Run::start(scenario);
-    let mut out = Resumed {
-        run: Run::start(scenario),
-        picks: Vec::new(),
-        diverged: None,
-        by_number: Vec::new(),
-    };
-    for (i, pick) in stored.iter().enumerate() {
-        let offered = choice_texts(&run);
-        let number = usize::try_from(pick.number).unwrap_or(0);
-        let number = if let Some(p) = offered.iter().position(|t| *t == pick.text) {
-            p + 1
-        } else if (1..=offered.len()).contains(&number) {
-            out.by_number.push(i + 1);
-            number
-        } else {
-            out.diverged = Some(i + 1);
-            break;
-        };
-        if run.choose(number).is_err() {
-            out.diverged = Some(i + 1);
-            break;
-        }
-        out.picks.push(number);
+    let replayed = crate::play::save::replay(&mut run, &picks);
+    Resumed {
+        run,
+        picks: replayed.picks.iter().map(|p| p.number).collect(),
+        diverged: replayed.diverged,
     }
-    out.run = run;
-    out
 }
 
 /// The offered choices' texts, rendered.
 #[must_use]
 pub fn choice_texts(run: &Run<'_>) -> Vec<String> {
-    let scenario = run.scenario();
-    run.offered()
-        .iter()
-        .map(|c| run.state().render(scenario, &scenario.choice(*c).text))
-        .collect()
+    run.offered_texts()
 }
 
 /// Whether the run is over (ended or stuck).

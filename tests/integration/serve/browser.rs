@@ -54,9 +54,7 @@ fn a_trainee_plays_to_the_debrief_in_headless_chromium_with_no_accessibility_vio
         "desktop-turn.png",
         "desktop-debrief.png",
     ] {
-        let size = std::fs::metadata(shots.join(name))
-            .map(|m| m.len())
-            .unwrap_or(0);
+        let size = std::fs::metadata(shots.join(name)).map_or(0, |m| m.len());
         assert!(size > 10_000, "{name} is missing or empty");
     }
 }

@@ -9,6 +9,7 @@ mod ops;
 mod player;
 mod postgres;
 
+use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ pub const MANAGER: &str = "manager-token-0123456789";
 pub struct Server {
     child: Option<Child>,
     pub addr: String,
-    _temp: Option<tempfile::TempDir>,
+    temp: Option<tempfile::TempDir>,
 }
 
 /// A copy of the course scenarios in a fresh temporary folder.
@@ -71,7 +72,7 @@ impl Server {
     pub fn course() -> Server {
         let (temp, dir) = course();
         let mut server = Server::start(&dir, &[]);
-        server._temp = Some(temp);
+        server.temp = Some(temp);
         server
     }
 
@@ -113,7 +114,7 @@ impl Server {
         Server {
             child: Some(child),
             addr,
-            _temp: None,
+            temp: None,
         }
     }
 
@@ -287,7 +288,7 @@ pub fn percent(text: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -304,10 +305,10 @@ pub fn request(
     raw(addr, &{
         let mut text = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
         for (name, value) in headers {
-            text.push_str(&format!("{name}: {value}\r\n"));
+            let _ = write!(text, "{name}: {value}\r\n");
         }
         if method == "POST" {
-            text.push_str(&format!("Content-Length: {}\r\n", body.len()));
+            let _ = write!(text, "Content-Length: {}\r\n", body.len());
         }
         text.push_str("\r\n");
         text.push_str(body);
