@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::check::check_file;
+use crate::check::{load_playable, Unplayable};
 use crate::scenario::Scenario;
 
 /// One playable scenario.
@@ -39,22 +39,23 @@ impl Catalog {
         let files = crate::files::collect(&[dir.to_path_buf()])?;
         let mut catalog = Catalog::default();
         for path in files {
-            let checked = match check_file(&path, Some(dir)) {
+            let mut checked = match load_playable(&path, Some(dir)) {
                 Ok(checked) => checked,
-                Err(e) => {
+                Err(Unplayable::Library) => continue,
+                Err(Unplayable::Unreadable(e)) => {
                     catalog.skipped.push(e.to_string());
                     continue;
                 }
+                Err(Unplayable::Errors(checked)) => {
+                    catalog.skipped.push(format!(
+                        "`{}` has {} error(s) (run `rapport check` on it); it is not offered",
+                        path.display(),
+                        checked.errors()
+                    ));
+                    continue;
+                }
             };
-            if checked.library {
-                continue;
-            }
-            let Some(scenario) = checked.scenario else {
-                catalog.skipped.push(format!(
-                    "`{}` has {} error(s) (run `rapport check` on it); it is not offered",
-                    path.display(),
-                    checked.errors()
-                ));
+            let Some(scenario) = checked.scenario.take() else {
                 continue;
             };
             if let Some(first) = catalog.entries.get(&scenario.id) {
