@@ -131,15 +131,18 @@ struct Counters {
     errors: AtomicU64,
 }
 
-/// The token and the number of choices on a turn page (0 at the debrief).
+/// The token and the number of choices on a turn page (no choice at the debrief).
 fn read_turn(page: &str) -> Option<(String, usize)> {
+    let choices = page.matches("name=\"pick\" value=\"").count();
+    if choices == 0 {
+        return Some((String::new(), 0));
+    }
     let token = page
         .split("name=\"state\" value=\"")
         .nth(1)?
         .split('"')
         .next()?
         .to_string();
-    let choices = page.matches("name=\"pick\" value=\"").count();
     Some((token, choices))
 }
 
@@ -151,7 +154,7 @@ async fn trainee(
     think: Duration,
     deadline: Instant,
     counters: Arc<Counters>,
-) -> Vec<u64> {
+) -> Vec<(Instant, u64)> {
     let mut latencies = Vec::new();
     let mut rng = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
     let result: std::io::Result<()> = async {
@@ -199,7 +202,10 @@ async fn trainee(
             if page.status != 200 {
                 return Err(std::io::Error::other(format!("turn page: {}", page.status)));
             }
-            latencies.push(u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX));
+            latencies.push((
+                Instant::now(),
+                u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX),
+            ));
         }
     }
     .await;
@@ -268,9 +274,21 @@ fn main() {
             args.think_ms,
             args.seconds
         );
-        // Mean run length, measured by a short warm-up, sets the arrival rate.
-        let mean_turns = 6.0_f64;
-        let mut acknowledged = (0_u64, 0_u64);
+        // The mean run length, measured by a warm-up of 100 runs without think time (not
+        // counted), sets the arrival rate for each target.
+        let warm = Arc::new(Counters::default());
+        let mut handles = Vec::new();
+        for i in 0..100_u64 {
+            let scenario = scenarios[(i as usize) % scenarios.len()].clone();
+            let far = Instant::now() + Duration::from_secs(60);
+            handles.push(tokio::spawn(trainee(addr.clone(), scenario, 1_000_000 + i, Duration::ZERO, far, Arc::clone(&warm))));
+        }
+        for h in handles {
+            let _ = h.await;
+        }
+        let mean_turns = (warm.turns.load(Ordering::Relaxed) as f64 / warm.runs.load(Ordering::Relaxed).max(1) as f64).max(1.0);
+        let mut acknowledged = (warm.runs.load(Ordering::Relaxed), warm.turns.load(Ordering::Relaxed));
+        println!("warm-up: {} runs, {:.2} turns per run on average, errors {}", warm.runs.load(Ordering::Relaxed), mean_turns, warm.errors.load(Ordering::Relaxed));
         let mut seed = 0_u64;
         for rate in &args.rates {
             let counters = Arc::new(Counters::default());
@@ -305,12 +323,21 @@ fn main() {
                 }
             }
             let elapsed = started.elapsed().as_secs_f64();
+            // The sustained rate: turns completed after the ramp-up (one mean run) and before
+            // arrivals stop, over that window.
+            let ramp = (Duration::from_millis(args.think_ms) * (mean_turns.ceil() as u32))
+                .min(Duration::from_secs(args.seconds) / 2);
+            let window_start = started + ramp;
+            let steady = latencies
+                .iter()
+                .filter(|(at, _)| *at >= window_start && *at <= stop_arrivals)
+                .count();
+            let achieved = steady as f64 / (stop_arrivals - window_start).as_secs_f64();
+            let mut latencies: Vec<u64> = latencies.into_iter().map(|(_, l)| l).collect();
             latencies.sort_unstable();
             let turns = counters.turns.load(Ordering::Relaxed);
             acknowledged.0 += counters.runs.load(Ordering::Relaxed);
             acknowledged.1 += turns;
-            #[allow(clippy::cast_precision_loss)]
-            let achieved = turns as f64 / elapsed;
             println!(
                 "target {rate:>5} turns/s: achieved {achieved:>7.1} turns/s ({turns} turns, {} runs in {elapsed:.1} s), p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, errors {}",
                 counters.runs.load(Ordering::Relaxed),

@@ -230,11 +230,35 @@ async fn log(State(app): State<AppState>, req: Request, next: Next) -> Response 
             micros % 1000
         )
     };
-    {
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
-    }
+    log_line(line);
     response
+}
+
+/// Hands a log line to the logging thread, which writes to stderr in batches (one write per
+/// burst of requests rather than one per request) and flushes whenever it has caught up.
+fn log_line(line: String) {
+    static LOG: std::sync::OnceLock<std::sync::mpsc::Sender<String>> = std::sync::OnceLock::new();
+    let sender = LOG.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        let spawned = std::thread::Builder::new()
+            .name("rapport-log".to_string())
+            .spawn(move || {
+                use std::io::Write as _;
+                let mut out = std::io::BufWriter::new(std::io::stderr());
+                while let Ok(line) = rx.recv() {
+                    let _ = writeln!(out, "{line}");
+                    while let Ok(line) = rx.try_recv() {
+                        let _ = writeln!(out, "{line}");
+                    }
+                    let _ = out.flush();
+                }
+            });
+        if spawned.is_err() {
+            eprintln!("rapport serve: cannot start the logging thread; requests are not logged");
+        }
+        tx
+    });
+    let _ = sender.send(line);
 }
 
 /// Waits for SIGTERM or Ctrl-C.

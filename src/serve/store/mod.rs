@@ -119,6 +119,13 @@ macro_rules! finish_in {
 
 mod read;
 
+/// Records a turn unless a live one is there (the unique index): 1 row affected, or 0.
+const INSERT_TURN: &str = "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, \
+     choice_text, tags, emotions, mode, source_hash, undone, recorded_at) \
+     SELECT $1, $2, (SELECT COUNT(*) FROM turns WHERE run_id = $1 AND turn = $2), \
+     $3, $4, $5, $6, $7, $8, $9, FALSE, $10 \
+     ON CONFLICT DO NOTHING";
+
 /// A store error: what failed, for the log (never shown to a trainee).
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -501,14 +508,29 @@ impl Store {
         replace: bool,
     ) -> Result<Recorded, StoreError> {
         on!(self, write pool => {
+            if finish.is_none() {
+                // The common case, one statement in autocommit (atomic on its own): a single
+                // round trip to the database. A conflict falls through to the transaction.
+                let inserted = sqlx::query(INSERT_TURN)
+                    .bind(&turn.run_id)
+                    .bind(turn.turn)
+                    .bind(&turn.scene)
+                    .bind(turn.number)
+                    .bind(&turn.text)
+                    .bind(&turn.tags)
+                    .bind(&turn.emotions)
+                    .bind(&turn.mode)
+                    .bind(&turn.source_hash)
+                    .bind(turn.at)
+                    .execute(pool)
+                    .await?
+                    .rows_affected();
+                if inserted == 1 {
+                    return Ok(Recorded::New);
+                }
+            }
             let mut tx = pool.begin().await?;
-            let insert = sqlx::query(
-                "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, choice_text, tags, \
-                 emotions, mode, source_hash, undone, recorded_at) \
-                 SELECT $1, $2, (SELECT COUNT(*) FROM turns WHERE run_id = $1 AND turn = $2), \
-                 $3, $4, $5, $6, $7, $8, $9, FALSE, $10 \
-                 ON CONFLICT DO NOTHING",
-            );
+            let insert = sqlx::query(INSERT_TURN);
             let inserted = insert
                 .bind(&turn.run_id)
                 .bind(turn.turn)
