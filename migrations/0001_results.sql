@@ -37,6 +37,8 @@ CREATE TABLE turns (
     tags          TEXT NOT NULL,
     -- a JSON object: each emotion's value after the turn, in declaration order
     emotions      TEXT NOT NULL,
+    -- a JSON array: the texts offered at this turn (the save rules match picks with them)
+    offered       TEXT NOT NULL,
     mode          TEXT NOT NULL,
     source_hash   TEXT NOT NULL,
     undone        BOOLEAN NOT NULL,

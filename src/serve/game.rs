@@ -44,6 +44,8 @@ pub fn replay_by_text<'s>(scenario: &'s Scenario, stored: &[StoredPick]) -> Resu
         .map(|p| Pick {
             number: usize::try_from(p.number).unwrap_or(0),
             text: p.text.clone(),
+            offered: p.offered.clone(),
+            scene: p.scene.clone(),
         })
         .collect();
     let mut run = Run::start(scenario);
@@ -51,7 +53,7 @@ pub fn replay_by_text<'s>(scenario: &'s Scenario, stored: &[StoredPick]) -> Resu
     Resumed {
         run,
         picks: replayed.picks.iter().map(|p| p.number).collect(),
-        diverged: replayed.diverged,
+        diverged: replayed.diverged.map(|d| d.turn),
     }
 }
 
@@ -215,8 +217,8 @@ pub fn debrief(run: &Run<'_>) -> Debrief {
             passed: grade.passed,
             pass_mark: rubric.pass_mark,
             score: Score {
-                earned: grade.earned,
-                total: grade.total,
+                earned: saturate(grade.earned),
+                total: saturate(grade.total),
                 tenths: grade.tenths,
                 passed: grade.passed,
             },
@@ -251,7 +253,8 @@ pub fn debrief(run: &Run<'_>) -> Debrief {
                             .unwrap_or_else(|| criterion.id.clone())
                     },
                 );
-                out.criteria.push((name, sub.earned, sub.total));
+                out.criteria
+                    .push((name, saturate(sub.earned), saturate(sub.total)));
             }
         }
     }
@@ -264,6 +267,11 @@ pub fn debrief(run: &Run<'_>) -> Debrief {
         });
     }
     out
+}
+
+/// A rubric sum (kept in `i128`) as the store's 64-bit integer; sums past it saturate.
+fn saturate(value: i128) -> i64 {
+    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// What the store keeps of a finished run.
@@ -296,13 +304,15 @@ pub fn finish(run: &Run<'_>, at: i64) -> Finish {
     }
 }
 
-/// The record of the turn just taken (the run's last turn).
+/// The record of the turn just taken (the run's last turn); `offered` are the texts that
+/// were offered at that turn (kept so that a resume can match the pick by the save rules).
 #[must_use]
 pub fn turn_record(
     run: &Run<'_>,
     run_id: &str,
     mode: Mode,
     source_hash: &str,
+    offered: &[String],
     at: i64,
 ) -> Option<TurnRecord> {
     let scenario = run.scenario();
@@ -325,6 +335,7 @@ pub fn turn_record(
         text,
         tags: tags.join(" "),
         emotions: emotions_json(run),
+        offered: serde_json::to_string(offered).unwrap_or_else(|_| "[]".to_string()),
         mode: mode.as_str().to_string(),
         source_hash: source_hash.to_string(),
         at,

@@ -374,11 +374,19 @@ async fn choose(
                 token.picks.len() + 1
             ))
         })?;
+    let offered_texts = run.offered_texts();
     run.choose(number)
         .map_err(|e| Error::BadRequest(format!("{e}.")))?;
     let at = now();
-    let record = game::turn_record(&run, &token.run, mode, &entry.source_hash, at)
-        .ok_or_else(|| Error::Internal("a chosen turn left no record".to_string()))?;
+    let record = game::turn_record(
+        &run,
+        &token.run,
+        mode,
+        &entry.source_hash,
+        &offered_texts,
+        at,
+    )
+    .ok_or_else(|| Error::Internal("a chosen turn left no record".to_string()))?;
     let finish = game::over(&run).then(|| game::finish(&run, at));
     let recorded = app
         .store

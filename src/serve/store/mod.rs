@@ -121,9 +121,9 @@ mod read;
 
 /// Records a turn unless a live one is there (the unique index): 1 row affected, or 0.
 const INSERT_TURN: &str = "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, \
-     choice_text, tags, emotions, mode, source_hash, undone, recorded_at) \
+     choice_text, tags, emotions, mode, source_hash, undone, recorded_at, offered) \
      SELECT $1, $2, (SELECT COUNT(*) FROM turns WHERE run_id = $1 AND turn = $2), \
-     $3, $4, $5, $6, $7, $8, $9, FALSE, $10 \
+     $3, $4, $5, $6, $7, $8, $9, FALSE, $10, $11 \
      ON CONFLICT DO NOTHING";
 
 /// A store error: what failed, for the log (never shown to a trainee).
@@ -170,6 +170,8 @@ pub struct TurnRecord {
     pub text: String,
     pub tags: String,
     pub emotions: String,
+    /// A JSON array of the texts offered at this turn.
+    pub offered: String,
     pub mode: String,
     pub source_hash: String,
     pub at: i64,
@@ -234,11 +236,13 @@ pub struct RunRow {
     pub turns: i64,
 }
 
-/// A pick as stored: its number and text.
+/// A pick as stored: its number and text, the scene and the texts offered then.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredPick {
     pub number: i64,
     pub text: String,
+    pub scene: String,
+    pub offered: Vec<String>,
 }
 
 /// Per-scenario figures for the cohort view.
@@ -522,6 +526,7 @@ impl Store {
                     .bind(&turn.mode)
                     .bind(&turn.source_hash)
                     .bind(turn.at)
+                    .bind(&turn.offered)
                     .execute(pool)
                     .await?
                     .rows_affected();
@@ -542,6 +547,7 @@ impl Store {
                 .bind(&turn.mode)
                 .bind(&turn.source_hash)
                 .bind(turn.at)
+                .bind(&turn.offered)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -573,9 +579,9 @@ impl Store {
                 undo_in!(tx, &turn.run_id, turn.turn);
                 sqlx::query(
                     "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, choice_text, \
-                     tags, emotions, mode, source_hash, undone, recorded_at) \
+                     tags, emotions, mode, source_hash, undone, recorded_at, offered) \
                      SELECT $1, $2, (SELECT COUNT(*) FROM turns WHERE run_id = $1 AND turn = $2), \
-                     $3, $4, $5, $6, $7, $8, $9, FALSE, $10",
+                     $3, $4, $5, $6, $7, $8, $9, FALSE, $10, $11",
                 )
                 .bind(&turn.run_id)
                 .bind(turn.turn)
@@ -587,6 +593,7 @@ impl Store {
                 .bind(&turn.mode)
                 .bind(&turn.source_hash)
                 .bind(turn.at)
+                .bind(&turn.offered)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -16,7 +16,7 @@ impl Store {
     pub async fn picks(&self, run_id: &str) -> Result<Vec<StoredPick>, StoreError> {
         on!(self, read pool => {
             let rows = sqlx::query(
-                "SELECT choice_number, choice_text FROM turns \
+                "SELECT choice_number, choice_text, scene, offered FROM turns \
                  WHERE run_id = $1 AND undone = FALSE ORDER BY turn",
             )
             .bind(run_id)
@@ -24,9 +24,12 @@ impl Store {
             .await?;
             rows.iter()
                 .map(|r| {
+                    let offered: String = r.try_get("offered")?;
                     Ok(StoredPick {
                         number: r.try_get("choice_number")?,
                         text: r.try_get("choice_text")?,
+                        scene: r.try_get("scene")?,
+                        offered: serde_json::from_str(&offered).unwrap_or_default(),
                     })
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()

@@ -336,6 +336,13 @@ ending done good "Done."
     assert!(text.contains("Al (turn 1): Beta"), "{text}");
     assert!(text.contains("Turn 2"), "{text}");
     drop(server);
+    // The author rewords "Beta": the clearly similar new text is taken (the save rules use
+    // the texts that were offered at the turn, which the store keeps).
+    std::fs::write(&file, v1.replace("\"Beta\"", "\"Beta, please\"")).unwrap();
+    let server = Server::start(temp.path(), &[]);
+    let text = server.get(&at).text();
+    assert!(text.contains("Al (turn 1): Beta, please"), "{text}");
+    drop(server);
     // The author removes "Beta": the run continues from the turn that diverged.
     std::fs::write(&file, v1.replace("  choice \"Beta\"\n    goto two\n", "")).unwrap();
     let server = Server::start(temp.path(), &[]);
