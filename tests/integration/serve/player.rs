@@ -32,6 +32,11 @@ fn the_home_page_lists_every_course_scenario_with_a_link_to_play_it() {
         "{}",
         start.text()
     );
+    // A learning platform's launch parameters (cmi5) are accepted on the same address.
+    let launch = server.get(
+        "/play/delayed_order?endpoint=http%3A%2F%2Flrs&fetch=x&actor=%7B%7D&registration=r&activityId=a",
+    );
+    assert_eq!(launch.status, 200);
 }
 
 #[test]
