@@ -6,6 +6,7 @@
 mod architecture;
 mod check;
 mod common;
+mod course;
 mod docs;
 mod fmt;
 mod hardening;
