@@ -9,8 +9,9 @@
 //! - **Story and grade**: of the runs that reach an ending whose outcome is `good`, at least
 //!   [`GOOD_ENDING_PASS_RATE`] pass the grade; no run that reaches a `bad` ending passes.
 //! - **Techniques**: every rule of the course rubric's modules (`scenarios/library/`) is graded
-//!   in at least [`SCENARIOS_PER_TECHNIQUE`] scenarios, and in each of them some run passes the
-//!   scenario with that rule passed and some run fails that rule.
+//!   in at least [`SCENARIOS_PER_TECHNIQUE`] scenarios (the team lead's rubric, in
+//!   [`ROLE_RUBRICS`], is exempt from the count), and in each scenario grading it some run
+//!   passes the scenario with that rule passed and some run fails that rule.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -25,6 +26,9 @@ const GOOD_ENDING_PASS_RATE: f64 = 0.75;
 const SCENARIOS_PER_TECHNIQUE: usize = 3;
 /// A strategy that has not ended after this many turns is looping: it does not pass.
 const MAX_TURNS: usize = 60;
+/// Rubric modules for another role (the team lead coaching a representative): each rule
+/// must still pass and fail where it is graded, but need not be graded in three scenarios.
+const ROLE_RUBRICS: &[&str] = &["coaching"];
 
 /// The playable course scenarios, relative to the repository root.
 fn course() -> Vec<String> {
@@ -213,7 +217,14 @@ fn techniques() -> BTreeMap<String, Vec<String>> {
 
 #[test]
 fn every_technique_is_practised_in_three_scenarios_with_a_pass_and_a_fail() {
-    let techniques: BTreeSet<String> = techniques().into_values().flatten().collect();
+    let modules = techniques();
+    let techniques: BTreeSet<String> = modules.values().flatten().cloned().collect();
+    let role_rules: BTreeSet<String> = ROLE_RUBRICS
+        .iter()
+        .filter_map(|m| modules.get(*m))
+        .flatten()
+        .cloned()
+        .collect();
     // technique → scenarios where some passing run passes it and some run fails it
     let mut practised: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -227,7 +238,7 @@ fn every_technique_is_practised_in_three_scenarios_with_a_pass_and_a_fail() {
             .filter(|t| techniques.contains(t))
             .collect();
         let paths = json(&["paths", &file, "--format", "json"]);
-        let mut runs: Vec<(bool, Vec<usize>)> = paths["runs"]
+        let runs: Vec<(bool, Vec<usize>)> = paths["runs"]
             .as_array()
             .unwrap()
             .iter()
@@ -242,18 +253,27 @@ fn every_technique_is_practised_in_three_scenarios_with_a_pass_and_a_fail() {
                 (r["score"]["passed"] == true, picks)
             })
             .collect();
-        // Passing runs first (they show the rule passed); the others spread evenly after.
-        runs.sort_by_key(|(passed, _)| !passed);
+        // Passing and failing runs alternately, each list sampled evenly from the whole tree,
+        // so a few hundred runs show every rule passed and failed where it can be.
+        let (passing, failing): (Vec<_>, Vec<_>) = runs.iter().partition(|(p, _)| *p);
+        let spread = |list: &[&(bool, Vec<usize>)]| -> Vec<(bool, Vec<usize>)> {
+            let stride = (list.len() / 200).max(1);
+            list.iter()
+                .step_by(stride)
+                .chain(list.iter())
+                .map(|r| (*r).clone())
+                .collect()
+        };
+        let passing = spread(&passing);
+        let failing = spread(&failing);
+        let mut order = Vec::new();
+        for i in 0..passing.len().max(failing.len()) {
+            order.extend(passing.get(i).cloned());
+            order.extend(failing.get(i).cloned());
+        }
         let mut shown_pass: BTreeSet<String> = BTreeSet::new();
         let mut shown_fail: BTreeSet<String> = BTreeSet::new();
-        let passing = runs.iter().filter(|(p, _)| *p).count();
-        let failing: Vec<_> = runs[passing..].iter().collect();
-        let stride = (failing.len() / 400).max(1);
-        let order = runs[..passing]
-            .iter()
-            .chain(failing.iter().step_by(stride).copied())
-            .chain(failing.iter().copied());
-        for (passed, picks) in order {
+        for (passed, picks) in &order {
             if shown_pass.len() == graded.len() && shown_fail.len() == graded.len() {
                 break;
             }
@@ -290,7 +310,7 @@ fn every_technique_is_practised_in_three_scenarios_with_a_pass_and_a_fail() {
             }
         }
     }
-    for technique in &techniques {
+    for technique in techniques.difference(&role_rules) {
         let n = practised.get(technique).map_or(0, Vec::len);
         if n < SCENARIOS_PER_TECHNIQUE {
             failures.push(format!(
