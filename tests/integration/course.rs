@@ -8,6 +8,8 @@
 //!   1" and "always 2"), always the last, always the longest: none may pass any scenario.
 //! - **Story and grade**: of the runs that reach an ending whose outcome is `good`, at least
 //!   [`GOOD_ENDING_PASS_RATE`] pass the grade; no run that reaches a `bad` ending passes.
+//! - **Length**: at least [`LONG_SCENARIOS`] scenarios take [`LONG_DECISIONS`] or more
+//!   decisions in every passing run.
 //! - **Techniques**: every rule of the course rubric's modules (`scenarios/library/`) is graded
 //!   in at least [`SCENARIOS_PER_TECHNIQUE`] scenarios (the team lead's rubric, in
 //!   [`ROLE_RUBRICS`], is exempt from the count), and in each scenario grading it some run
@@ -36,13 +38,7 @@ fn course() -> Vec<String> {
     scenarios(&root().join("scenarios"))
         .into_iter()
         .filter(|p| !p.parent().is_some_and(|d| d.ends_with("library")))
-        .map(|p| {
-            p.strip_prefix(root())
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .to_owned()
-        })
+        .map(|p| p.strip_prefix(root()).unwrap().to_str().unwrap().to_owned())
         .collect()
 }
 
@@ -292,4 +288,31 @@ fn every_technique_is_practised_in_three_scenarios_with_a_pass_and_a_fail() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// How many scenarios must be long, and how many decisions a passing run of one takes.
+const LONG_SCENARIOS: usize = 5;
+const LONG_DECISIONS: usize = 8;
+
+#[test]
+fn at_least_five_scenarios_are_long() {
+    let mut long = Vec::new();
+    for file in course() {
+        let paths = json(&["paths", &file, "--format", "json"]);
+        let shortest = paths["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["score"]["passed"] == true)
+            .map(|r| r["choices"].as_array().unwrap().len())
+            .min();
+        if shortest.is_some_and(|n| n >= LONG_DECISIONS) {
+            long.push(file);
+        }
+    }
+    assert!(
+        long.len() >= LONG_SCENARIOS,
+        "only {} scenarios take {LONG_DECISIONS} or more decisions to pass: {long:?}",
+        long.len()
+    );
 }
