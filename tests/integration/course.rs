@@ -85,7 +85,10 @@ fn offered(file: &str, picks: &[usize]) -> Option<Vec<String>> {
     Some(options)
 }
 
-/// Plays `strategy` (options offered → 1-based pick) to the end; whether the run passed.
+/// A way of picking: the options offered (their texts) → a 1-based pick.
+type Strategy = Box<dyn Fn(&[String]) -> usize>;
+
+/// Plays `strategy` to the end; whether the run passed, and its picks.
 fn passes_with(file: &str, strategy: &dyn Fn(&[String]) -> usize) -> (bool, Vec<usize>) {
     let mut picks = Vec::new();
     while let Some(options) = offered(file, &picks) {
@@ -121,14 +124,14 @@ fn no_position_or_length_strategy_passes_a_course_scenario() {
             .map(|s| s["choices"].as_array().map_or(0, Vec::len))
             .max()
             .unwrap_or(1);
-        let mut strategies: Vec<(String, Box<dyn Fn(&[String]) -> usize>)> = (1..=widest)
+        let mut strategies: Vec<(String, Strategy)> = (1..=widest)
             .map(|k| {
-                let s: Box<dyn Fn(&[String]) -> usize> = Box::new(move |o| k.min(o.len()));
+                let s: Strategy = Box::new(move |o| k.min(o.len()));
                 (format!("always option {k}"), s)
             })
             .collect();
         strategies.push(("always the last".into(), Box::new(<[String]>::len)));
-        strategies.push(("always the longest".into(), Box::new(|o| longest(o))));
+        strategies.push(("always the longest".into(), Box::new(longest)));
         for (name, strategy) in &strategies {
             let (passed, picks) = passes_with(&file, strategy.as_ref());
             if passed {
