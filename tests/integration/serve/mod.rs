@@ -30,11 +30,13 @@ pub struct Server {
     temp: Option<tempfile::TempDir>,
 }
 
-/// A copy of the course scenarios in a fresh temporary folder.
+/// A copy of the server tests' scenarios (the course as it was when these tests were
+/// written, kept in `tests/fixtures/serve/` so that content edits do not move them) in a
+/// fresh temporary folder.
 pub fn course() -> (tempfile::TempDir, PathBuf) {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("scenarios");
-    copy_dir(&root().join("scenarios"), &dir);
+    copy_dir(&root().join("tests/fixtures/serve/scenarios"), &dir);
     (temp, dir)
 }
 

@@ -106,7 +106,7 @@ fn a_practice_run_shows_meters_and_coach_notes_and_ends_in_the_graded_debrief() 
         &crate::common::root(),
         &[
             "run",
-            "scenarios/delayed_order.scenario",
+            "tests/fixtures/serve/scenarios/delayed_order.scenario",
             "--choices",
             "1,1,1,1,1",
         ],
