@@ -98,11 +98,16 @@ pub fn default_root(entry: &Path, root: Option<&Path>) -> PathBuf {
     }
 }
 
+/// The text of an included file that is not to be read from disk (an editor's unsaved
+/// buffer), by its real path; `None` reads the file.
+pub type Overlay<'a> = &'a dyn Fn(&Path) -> Option<String>;
+
 /// Parses `text` (the contents of `path`) and everything it includes.
 pub fn expand(
     path: &Path,
     text: String,
     root: &Path,
+    overlay: Overlay<'_>,
     sources: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Expanded {
@@ -115,6 +120,7 @@ pub fn expand(
     let mut items = Vec::new();
     let mut ctx = Context {
         root,
+        overlay,
         sources,
         diagnostics,
         syntax_errors: &mut syntax_errors,
@@ -135,6 +141,7 @@ pub fn expand(
 
 struct Context<'a> {
     root: &'a Path,
+    overlay: Overlay<'a>,
     sources: &'a mut SourceMap,
     diagnostics: &'a mut Vec<Diagnostic>,
     syntax_errors: &'a mut bool,
@@ -231,7 +238,7 @@ impl Context<'_> {
             ));
             return;
         }
-        let text = match read_text(&canonical) {
+        let text = match (self.overlay)(&canonical).map_or_else(|| read_text(&canonical), Ok) {
             Ok(text) => text,
             Err(reason) => {
                 self.diagnostics.push(fail(

@@ -15,7 +15,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::scenario::Scenario;
 use crate::source::SourceMap;
 
-pub use includes::{default_root, read_text, LoadError, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH};
+pub use includes::{
+    default_root, read_text, LoadError, Overlay, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH,
+};
 
 /// The outcome of checking one entry file.
 #[derive(Debug)]
@@ -84,10 +86,22 @@ pub fn load_playable(path: &Path, root: Option<&Path>) -> Result<Checked, Unplay
 /// Checks `text` as if it were the contents of `path` (includes resolve from `path`).
 #[must_use]
 pub fn check_text(path: &Path, text: String, root: Option<&Path>) -> Checked {
+    check_text_with(path, text, root, &|_| None)
+}
+
+/// [`check_text`], with some included files' texts given rather than read (an editor's
+/// unsaved buffers, keyed by real path).
+#[must_use]
+pub fn check_text_with(
+    path: &Path,
+    text: String,
+    root: Option<&Path>,
+    overlay: Overlay<'_>,
+) -> Checked {
     let root = default_root(path, root);
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
-    let expanded = includes::expand(path, text, &root, &mut sources, &mut diagnostics);
+    let expanded = includes::expand(path, text, &root, overlay, &mut sources, &mut diagnostics);
     let header = expanded
         .header
         .as_ref()

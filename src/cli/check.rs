@@ -3,12 +3,13 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use super::args::{CheckArgs, Format};
+use super::args::{CheckArgs, CheckFormat as Format};
 use crate::diagnostic::Severity;
 use crate::explore::check_file_within;
 use crate::files::collect;
 use crate::render::diagnostics::{render, JsonDiagnostic, JsonReport};
 use crate::render::json;
+use crate::render::{annotations, sarif};
 use crate::runtime::Bounds;
 use crate::term::{colour, error, exit, out};
 
@@ -25,6 +26,7 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
     let mut seen = HashSet::new();
     let mut text = String::new();
     let mut json_diagnostics = Vec::new();
+    let mut sarif_results = Vec::new();
     let (mut errors, mut warnings) = (0, 0);
     let mut unreadable = 0;
     let bounds = Bounds {
@@ -64,6 +66,8 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
             match args.format {
                 Format::Text => text.push_str(&render(&checked.sources, d, colour)),
                 Format::Json => json_diagnostics.push(JsonDiagnostic::new(&checked.sources, d)),
+                Format::Sarif => sarif_results.push(sarif::SarifResult::new(&checked.sources, d)),
+                Format::Github => text.push_str(&annotations::annotation(&checked.sources, d)),
             }
         }
     }
@@ -90,6 +94,8 @@ pub(super) fn run(args: &CheckArgs) -> i32 {
             errors,
             warnings,
         })),
+        Format::Sarif => out(&json::to_string(&sarif::Log::new(sarif_results))),
+        Format::Github => out(&text),
     }
     if unreadable > 0 {
         exit::USAGE

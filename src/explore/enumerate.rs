@@ -34,6 +34,21 @@ pub struct Enumeration {
 /// scene offers.
 #[must_use]
 pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enumeration {
+    enumerate_until(scenario, bounds, max_runs, &|| false).unwrap_or(Enumeration {
+        runs: Vec::new(),
+        complete: false,
+    })
+}
+
+/// [`enumerate`], given up (`None`) as soon as `cancelled` says so (an editor's newer edit).
+#[must_use]
+pub fn enumerate_until(
+    scenario: &Scenario,
+    bounds: &Bounds,
+    max_runs: usize,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Enumeration> {
+    let mut steps = 0usize;
     let mut out = Enumeration {
         runs: Vec::new(),
         complete: true,
@@ -48,6 +63,10 @@ pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enume
             stack.pop();
             continue;
         }
+        steps += 1;
+        if steps % 1024 == 0 && cancelled() {
+            return None;
+        }
         let number = top.next;
         top.next += 1;
         let share = top.share;
@@ -59,7 +78,7 @@ pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enume
         let frame = reach(scenario, child, share, max_runs, &mut out);
         stack.extend(frame);
     }
-    out
+    Some(out)
 }
 
 /// A run awaiting a choice, and the next choice to try from it.

@@ -10,8 +10,8 @@
 pub mod enumerate;
 pub mod search;
 
-pub use enumerate::{enumerate, Enumeration, RunRecord, Summary};
-pub use search::{search, Mark, Reach};
+pub use enumerate::{enumerate, enumerate_until, Enumeration, RunRecord, Summary};
+pub use search::{search, search_until, Mark, Reach};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::runtime::{Bounds, StuckReason};
@@ -53,10 +53,21 @@ pub const CHECK_MAX_RUNS: usize = 20_000;
 /// The state-based diagnostics of a checked scenario.
 #[must_use]
 pub fn analyse(scenario: &Scenario, bounds: &Bounds) -> Vec<Diagnostic> {
-    let reach = search(scenario, bounds);
+    analyse_until(scenario, bounds, &|| false).unwrap_or_default()
+}
+
+/// [`analyse`], given up (`None`) as soon as `cancelled` says so: a language server asks
+/// it between states, so a newer edit stops the search of an older text.
+#[must_use]
+pub fn analyse_until(
+    scenario: &Scenario,
+    bounds: &Bounds,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<Diagnostic>> {
+    let reach = search_until(scenario, bounds, cancelled)?;
     let mut out = dead_content(scenario, &reach);
-    out.extend(rule_verdicts(scenario, bounds));
-    out
+    out.extend(rule_verdicts_until(scenario, bounds, cancelled)?);
+    Some(out)
 }
 
 /// Diagnostics from reachability alone.
@@ -243,17 +254,25 @@ pub fn unreached<'s>(scenario: &'s Scenario, reach: &Reach) -> Vec<(Dead<'s>, bo
 /// Rules that no run passes, or that every run passes (over ended runs).
 #[must_use]
 pub fn rule_verdicts(scenario: &Scenario, bounds: &Bounds) -> Vec<Diagnostic> {
+    rule_verdicts_until(scenario, bounds, &|| false).unwrap_or_default()
+}
+
+fn rule_verdicts_until(
+    scenario: &Scenario,
+    bounds: &Bounds,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Vec<Diagnostic>> {
     let Some(rubric) = &scenario.rubric else {
-        return Vec::new();
+        return Some(Vec::new());
     };
-    let runs = enumerate(scenario, bounds, CHECK_MAX_RUNS);
+    let runs = enumerate_until(scenario, bounds, CHECK_MAX_RUNS, cancelled)?;
     let ended: Vec<&RunRecord> = runs
         .runs
         .iter()
         .filter(|r| matches!(r.status, crate::runtime::Status::Ended(_)))
         .collect();
     if ended.is_empty() {
-        return Vec::new();
+        return Some(Vec::new());
     }
     let scope = if runs.complete {
         String::new()
@@ -289,5 +308,5 @@ pub fn rule_verdicts(scenario: &Scenario, bounds: &Bounds) -> Vec<Diagnostic> {
             );
         }
     }
-    out
+    Some(out)
 }

@@ -239,6 +239,19 @@ const WORK_PER_STATE: usize = 64;
 /// Explores every reachable state.
 #[must_use]
 pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
+    search_until(scenario, bounds, &|| false).unwrap_or_default()
+}
+
+/// How many states the search expands between two calls of its `cancelled` test.
+const CANCEL_EVERY: usize = 1024;
+
+/// [`search`], given up (`None`) as soon as `cancelled` says so (an editor's newer edit).
+#[must_use]
+pub fn search_until(
+    scenario: &Scenario,
+    bounds: &Bounds,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Reach> {
     let with_turn = scenario.counters.reads_turn || scenario.counters.tag_slots > 0;
     // Bounds apply only to what is part of a state, or memoization would be unsound.
     let bounds = Bounds {
@@ -325,6 +338,9 @@ pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
             *slot = value;
         }
         reach.states += 1;
+        if reach.states % CANCEL_EVERY == 0 && cancelled() {
+            return None;
+        }
         let scene = decode(&stored, with_turn, run.state_mut());
         run.reoffer(scene);
         run.clear_seen();
@@ -371,7 +387,7 @@ pub fn search(scenario: &Scenario, bounds: &Bounds) -> Reach {
     reach.effect_reached = marks.effect_reached;
     reach.stuck = marks.stuck;
     reach.parents = parents;
-    reach
+    Some(reach)
 }
 
 /// Where something was first seen: after taking `pick` (0: none) from state `state`

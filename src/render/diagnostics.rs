@@ -85,7 +85,9 @@ pub fn render(sources: &SourceMap, diagnostic: &Diagnostic, colour: bool) -> Str
     out
 }
 
-fn witness_text(code: crate::diagnostic::Code, picks: &[usize]) -> String {
+/// The witness of a state-based finding, in words.
+#[must_use]
+pub fn witness_text(code: crate::diagnostic::Code, picks: &[usize]) -> String {
     use crate::diagnostic::Code;
     let shows_a_run = matches!(code, Code::Stuck | Code::EffectAlwaysClamps);
     if picks.is_empty() && shows_a_run {
