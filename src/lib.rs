@@ -34,6 +34,8 @@ pub mod format;
 pub mod fuzzing;
 pub mod lms;
 pub mod logic;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod play;
 pub mod render;
 pub mod repl;

@@ -271,7 +271,8 @@ impl Context<'_> {
 }
 
 /// Removes `.` and resolvable `..` components without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+#[must_use]
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 use crate::source::SourceMap;
 
 pub use includes::{
-    default_root, read_text, LoadError, Overlay, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH,
+    default_root, normalize, read_text, LoadError, Overlay, MAX_FILE_BYTES, MAX_INCLUDE_DEPTH,
 };
 
 /// The outcome of checking one entry file.

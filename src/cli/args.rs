@@ -45,6 +45,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ResultsCommand,
     },
+    /// The language server, over stdin and stdout (for editors; see docs/lsp.md).
+    #[cfg(feature = "lsp")]
+    Lsp(LspArgs),
 }
 
 #[cfg(feature = "serve")]
@@ -102,12 +105,24 @@ pub struct ResultsDeleteArgs {
     pub older_than: Option<u32>,
 }
 
-/// Output format of `check` and `run`.
+/// Output format of `run` and `paths`.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
     #[default]
     Text,
     Json,
+}
+
+/// Output format of `check`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…,line=…::…`).
+    Github,
 }
 
 #[derive(clap::Args, Debug)]
@@ -116,7 +131,7 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: CheckFormat,
     /// Treat warnings as errors (exit 1 if there are any).
     #[arg(long)]
     pub deny_warnings: bool,
@@ -239,6 +254,17 @@ pub struct ExportArgs {
     )]
     pub title: String,
     /// Folder that includes may not leave (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+#[cfg(feature = "lsp")]
+#[derive(clap::Args, Debug)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; stdio is the only transport.
+    #[arg(long)]
+    pub stdio: bool,
+    /// Folder that includes may not leave (default: the workspace folder the editor opened).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
 }

@@ -52,6 +52,8 @@ pub fn main() -> i32 {
         Some(Command::Results {
             command: args::ResultsCommand::Delete(args),
         }) => delete_results(&args),
+        #[cfg(feature = "lsp")]
+        Some(Command::Lsp(args)) => crate::lsp::run(args.root.as_deref()),
         None => crate::repl::pick_and_play(),
     }
 }

@@ -116,14 +116,22 @@ fn level(severity: Severity) -> &'static str {
 /// hold percent-encoded.
 fn uri(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
-    let text = text.strip_prefix("./").unwrap_or(&text);
+    percent_encode(text.strip_prefix("./").unwrap_or(&text))
+}
+
+/// A `/`-separated path with every byte but unreserved ones and `/` percent-encoded (UTF-8).
+#[must_use]
+pub fn percent_encode(path: &str) -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
-    for byte in text.bytes() {
+    for byte in path.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(char::from(byte));
             }
-            _ => out.push_str(&format!("%{byte:02X}")),
+            _ => {
+                let _ = write!(out, "%{byte:02X}");
+            }
         }
     }
     out

@@ -12,6 +12,8 @@ mod fmt;
 mod hardening;
 mod limits;
 mod lms;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod paths;
 mod play;
 mod properties;
