@@ -173,3 +173,62 @@ fn check_json_lists_diagnostics_with_one_based_character_columns() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     insta::assert_json_snapshot!(json);
 }
+
+#[test]
+fn check_sarif_is_sarif_2_1_0_with_every_code_a_rule_and_one_based_regions() {
+    let fixtures = root().join("tests/fixtures");
+    let out = rapport(
+        &fixtures,
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "err/E030_duplicate.scenario",
+            "err/W016_clamps.scenario",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "rapport");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), Code::ALL.len());
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(["error", "warning"].contains(&result["level"].as_str().unwrap()));
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+    }
+    insta::assert_json_snapshot!(results);
+}
+
+#[test]
+fn check_github_prints_one_workflow_annotation_per_diagnostic() {
+    let fixtures = root().join("tests/fixtures");
+    let out = rapport(
+        &fixtures,
+        &[
+            "check",
+            "--format",
+            "github",
+            "err/E031_unknown_scene.scenario",
+            "err/W010_W011_W012_W013_unreachable.scenario",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    for line in text.lines() {
+        assert!(
+            line.starts_with("::error file=") || line.starts_with("::warning file="),
+            "{line}"
+        );
+        assert!(line.contains(",line=") && line.contains(",col="), "{line}");
+    }
+    insta::assert_snapshot!(text);
+}
