@@ -58,6 +58,7 @@ pub fn spawn(out: Sender<Message>, settings: Settings) -> Worker {
         // The checker and the search are iterative, but give them the stack a main thread has.
         .stack_size(8 * 1024 * 1024)
         .spawn(move || {
+            crate::syntax::cache_lines(true);
             let mut published: BTreeSet<String> = BTreeSet::new();
             while let Ok(mut job) = inbox.recv() {
                 while let Ok(newer) = inbox.try_recv() {

@@ -110,6 +110,8 @@ pub fn serve(connection: &Connection, root: Option<&Path>) -> Result<(), String>
             }),
         )
         .map_err(|e| e.to_string())?;
+    // Completion and navigation parse the open files again on each request.
+    crate::syntax::cache_lines(true);
     let worker = analysis::spawn(
         connection.sender.clone(),
         Settings {

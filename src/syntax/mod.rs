@@ -10,6 +10,7 @@
 
 mod build;
 mod expected;
+mod shift;
 mod statement;
 mod structure;
 
@@ -194,90 +195,156 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
 pub fn statements(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Statement> {
     let mut out = Vec::new();
     let mut offset = 0;
-    for raw in text.split('\n') {
-        let start = offset;
-        offset += raw.len() + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
+    LINE_CACHE.with_borrow_mut(|cache| {
+        for raw in text.split('\n') {
+            let start = offset;
+            offset += raw.len() + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let place = shift::Place {
+                file,
+                offset: u32::try_from(start).unwrap_or(u32::MAX),
+            };
+            let parsed = match cache {
+                Some(cache) => cache.get_or_parse(line),
+                None => parse_line(line),
+            };
+            let (statement, found) = parsed;
+            for mut d in found {
+                place.diagnostic(&mut d);
+                diagnostics.push(d);
+            }
+            if let Some(mut statement) = statement {
+                place.statement(&mut statement);
+                out.push(statement);
+            }
         }
-        if let Some(at) = too_deep(line) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::TooDeep,
-                    Span::new(file, start + at, start + at + 1),
-                    format!("this is nested more than {MAX_NESTING} levels deep"),
-                )
-                .label("too deep")
-                .help("split the condition into simpler ones"),
-            );
-            continue;
-        }
-        if let Some((at, c)) = invisible(line) {
-            let (name, fix) = invisible_name(c);
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::Syntax,
-                    Span::new(file, start + at, start + at + c.len_utf8()),
-                    format!(
-                        "this line contains U+{:04X} {name}, an invisible character that is not a space here",
-                        u32::from(c)
-                    ),
-                )
-                .label(format!("U+{:04X} {name}", u32::from(c)))
-                .help(fix),
-            );
-            continue;
-        }
-        if let Some(at) = too_many_words(line) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::TooLong,
-                    Span::new(file, start + at, start + at + 1),
-                    format!("this line has more than {MAX_WORDS} words outside its strings"),
-                )
-                .label("the limit is reached here")
-                .help(
-                    "a condition this long is unreadable: split it across choices or lines, \
-                     or track what it tests with a flag set where it happens",
+    });
+    out
+}
+
+/// One line's statement and diagnostics, with spans relative to the line's start.
+type ParsedLine = (Option<Statement>, Vec<Diagnostic>);
+
+/// Parses one line (without its line end), spans relative to its start in file 0.
+fn parse_line(line: &str) -> ParsedLine {
+    let file = FileId(0);
+    let mut diagnostics = Vec::new();
+    let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+    if let Some(at) = too_deep(line) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TooDeep,
+                Span::new(file, at, at + 1),
+                format!("this is nested more than {MAX_NESTING} levels deep"),
+            )
+            .label("too deep")
+            .help("split the condition into simpler ones"),
+        );
+        return (None, diagnostics);
+    }
+    if let Some((at, c)) = invisible(line) {
+        let (name, fix) = invisible_name(c);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Syntax,
+                Span::new(file, at, at + c.len_utf8()),
+                format!(
+                    "this line contains U+{:04X} {name}, an invisible character that is not a space here",
+                    u32::from(c)
                 ),
-            );
-            continue;
-        }
-        // Fast path: enter the grammar at the statement its first word names.
-        let indent = line.len() - trimmed.len();
-        if let Some(rule) = entry_rule(trimmed) {
-            if let Ok(mut pairs) = ScenarioParser::parse(rule, trimmed) {
-                if let Some(pair) = pairs.next() {
-                    let rest =
-                        trimmed[pair.as_span().end()..].trim_start_matches([' ', '\t', '\r']);
-                    if rest.is_empty() || rest.starts_with('#') {
-                        let mut builder = build::Builder::new(file, start + indent, diagnostics);
-                        if let Some(statement) = builder.statement_pair(pair) {
-                            out.push(statement);
-                        }
-                        continue;
-                    }
+            )
+            .label(format!("U+{:04X} {name}", u32::from(c)))
+            .help(fix),
+        );
+        return (None, diagnostics);
+    }
+    if let Some(at) = too_many_words(line) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TooLong,
+                Span::new(file, at, at + 1),
+                format!("this line has more than {MAX_WORDS} words outside its strings"),
+            )
+            .label("the limit is reached here")
+            .help(
+                "a condition this long is unreadable: split it across choices or lines, \
+                 or track what it tests with a flag set where it happens",
+            ),
+        );
+        return (None, diagnostics);
+    }
+    // Fast path: enter the grammar at the statement its first word names.
+    let indent = line.len() - trimmed.len();
+    if let Some(rule) = entry_rule(trimmed) {
+        if let Ok(mut pairs) = ScenarioParser::parse(rule, trimmed) {
+            if let Some(pair) = pairs.next() {
+                let rest = trimmed[pair.as_span().end()..].trim_start_matches([' ', '\t', '\r']);
+                if rest.is_empty() || rest.starts_with('#') {
+                    let mut builder = build::Builder::new(file, indent, &mut diagnostics);
+                    let statement = builder.statement_pair(pair);
+                    return (statement, diagnostics);
                 }
             }
-        }
-        // The whole line rule: for statements without a keyword of their own, and for the
-        // error message when the fast path failed.
-        match ScenarioParser::parse(Rule::line, line) {
-            Ok(mut pairs) => {
-                let Some(line_pair) = pairs.next() else {
-                    continue;
-                };
-                let mut builder = build::Builder::new(file, start, diagnostics);
-                if let Some(statement) = builder.line(line_pair) {
-                    out.push(statement);
-                }
-            }
-            Err(error) => diagnostics.push(expected::diagnostic(file, start, line, &error)),
         }
     }
-    out
+    // The whole line rule: for statements without a keyword of their own, and for the
+    // error message when the fast path failed.
+    match ScenarioParser::parse(Rule::line, line) {
+        Ok(mut pairs) => {
+            let Some(line_pair) = pairs.next() else {
+                return (None, diagnostics);
+            };
+            let mut builder = build::Builder::new(file, 0, &mut diagnostics);
+            let statement = builder.line(line_pair);
+            (statement, diagnostics)
+        }
+        Err(error) => {
+            diagnostics.push(expected::diagnostic(file, 0, line, &error));
+            (None, diagnostics)
+        }
+    }
+}
+
+/// Parsed lines by their text, for a thread that parses the same file again and again (a
+/// language server re-checking after each edit): an unchanged line is not parsed again,
+/// wherever it moved. Off unless [`cache_lines`] turned it on for the thread.
+#[derive(Default)]
+pub struct LineCache {
+    lines: rustc_hash::FxHashMap<String, ParsedLine>,
+}
+
+/// Most lines the cache keeps; past this it starts afresh.
+const LINE_CACHE_LIMIT: usize = 1 << 20;
+
+impl LineCache {
+    fn get_or_parse(&mut self, line: &str) -> ParsedLine {
+        if let Some(hit) = self.lines.get(line) {
+            return hit.clone();
+        }
+        let parsed = parse_line(line);
+        if self.lines.len() >= LINE_CACHE_LIMIT {
+            self.lines.clear();
+        }
+        self.lines.insert(line.to_string(), parsed.clone());
+        parsed
+    }
+}
+
+thread_local! {
+    static LINE_CACHE: std::cell::RefCell<Option<LineCache>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Turns the line cache on (or off) for the calling thread. Results are the same either
+/// way; only the time differs.
+pub fn cache_lines(on: bool) {
+    LINE_CACHE.with_borrow_mut(|cache| {
+        *cache = on.then(LineCache::default);
+    });
 }
 
 /// The statement rule a line's first word selects, when it selects exactly one.

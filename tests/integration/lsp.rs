@@ -515,3 +515,26 @@ fn half_typed_and_hostile_input_never_crashes_it() {
     assert!(symbols.is_array());
     client.stop();
 }
+
+#[test]
+fn the_line_cache_parses_every_file_exactly_as_a_fresh_parse_does() {
+    use rapport::source::FileId;
+    let mut files = crate::common::scenarios(&crate::common::root().join("tests"));
+    files.extend(crate::common::scenarios(
+        &crate::common::root().join("scenarios"),
+    ));
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let fresh = rapport::syntax::parse(FileId(3), &text);
+        rapport::syntax::cache_lines(true);
+        // Twice: the second parse takes every line from the cache, moved by an edit above.
+        let _ = rapport::syntax::parse(FileId(3), &text);
+        let moved = format!("# a new first line\n{text}");
+        let cached = rapport::syntax::parse(FileId(3), &moved);
+        rapport::syntax::cache_lines(false);
+        let again = rapport::syntax::parse(FileId(3), &moved);
+        assert_eq!(cached.file, again.file, "{}", path.display());
+        assert_eq!(cached.diagnostics, again.diagnostics, "{}", path.display());
+        assert_eq!(fresh.diagnostics.len(), again.diagnostics.len());
+    }
+}
