@@ -214,7 +214,7 @@ fn expr_text(expr: &Expr) -> String {
         Operand::Turn(_) => "turn".to_string(),
         Operand::Visits(s) => format!("visits({})", s.text),
         Operand::Count(t) => format!("count({})", t.text),
-        Operand::Var(v) => v.text.clone(),
+        Operand::Emotion(v) => v.text.clone(),
     };
     let mut out = operand(&expr.first);
     for (negate, o) in &expr.rest {

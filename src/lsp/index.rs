@@ -529,7 +529,7 @@ impl Walker<'_> {
                 Operand::Int(_) | Operand::Turn(_) => {}
                 Operand::Visits(scene) => self.occurrence(Kind::Scene, scene, false),
                 Operand::Count(tag) => self.occurrence(Kind::Tag, tag, false),
-                Operand::Var(name) => self.occurrence(Kind::Emotion, name, false),
+                Operand::Emotion(name) => self.occurrence(Kind::Emotion, name, false),
             }
         }
     }

@@ -48,7 +48,9 @@ impl Place {
         match operand {
             Operand::Int(int) => self.int(int),
             Operand::Turn(span) => self.span(span),
-            Operand::Visits(name) | Operand::Count(name) | Operand::Var(name) => self.name(name),
+            Operand::Visits(name) | Operand::Count(name) | Operand::Emotion(name) => {
+                self.name(name);
+            }
         }
     }
 

@@ -538,14 +538,3 @@ fn the_line_cache_parses_every_file_exactly_as_a_fresh_parse_does() {
         assert_eq!(fresh.diagnostics.len(), again.diagnostics.len());
     }
 }
-
-#[test]
-fn the_language_server_imports_neither_the_command_line_nor_the_repl() {
-    for entry in std::fs::read_dir(crate::common::root().join("src/lsp")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        for door in ["crate::cli", "crate::repl", "rapport::cli", "rapport::repl"] {
-            assert!(!text.contains(door), "{} uses {door}", path.display());
-        }
-    }
-}
