@@ -202,10 +202,12 @@ impl Context<'_> {
             return;
         }
         let Ok(canonical) = std::fs::canonicalize(&shown) else {
+            let help = near_file(&shown, &written)
+                .unwrap_or_else(|| "the path is relative to the file that includes it".to_string());
             self.diagnostics.push(fail(
                 Code::IncludeMissing,
                 format!("cannot include `{written}`: no such file"),
-                "the path is relative to the file that includes it",
+                &help,
             ));
             return;
         };
@@ -268,6 +270,36 @@ impl Context<'_> {
         self.splice(parsed.file.items, &shown, stack, out);
         stack.pop();
     }
+}
+
+/// "did you mean `library/rubric.scenario`?" for a file beside the missing one whose name is
+/// close (a typo, another case, a missing `.scenario`), written the way the include was.
+fn near_file(missing: &Path, written: &str) -> Option<String> {
+    let dir = missing
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = missing.file_name()?.to_string_lossy().into_owned();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let with_extension = format!("{name}.scenario");
+    let found = if names.contains(&with_extension) {
+        with_extension
+    } else {
+        crate::diagnostic::suggest(&name, names.iter().map(String::as_str))?.to_string()
+    };
+    let prefix = written.rsplit_once('/').map_or("", |(p, _)| p);
+    let path = if prefix.is_empty() {
+        found
+    } else {
+        format!("{prefix}/{found}")
+    };
+    Some(format!("did you mean `{path}`?"))
 }
 
 /// Removes `.` and resolvable `..` components without touching the file system.

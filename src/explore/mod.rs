@@ -158,14 +158,13 @@ pub fn dead_content(scenario: &Scenario, reach: &Reach) -> Vec<Diagnostic> {
                 .label("never shown")
                 .help("its condition never holds where it stands; loosen it or remove it")
                 .witness(Vec::new()),
-            Dead::Clamps(span, mark) => Diagnostic::new(
-                Code::EffectAlwaysClamps,
-                span,
-                "this effect is clamped on every run that reaches it",
-            )
-            .label("always clamped")
-            .help("the emotion is always at the edge of its range here; change the amount or the range")
-            .witness(reach.witness(mark)),
+            Dead::Clamps(span, mark, effect) => {
+                let (message, help) = clamp_words(scenario, effect);
+                Diagnostic::new(Code::EffectAlwaysClamps, span, message)
+                    .label("always clamped")
+                    .help(help)
+                    .witness(reach.witness(mark))
+            }
         });
     }
     out
@@ -181,7 +180,48 @@ pub enum Dead<'s> {
     Line(Span),
     Variant(Span),
     Narration(Span),
-    Clamps(Span, Mark),
+    Clamps(Span, Mark, crate::scenario::Effect),
+}
+
+/// What an effect that always clamps does, in words: which edge of which range.
+fn clamp_words(scenario: &Scenario, effect: crate::scenario::Effect) -> (String, String) {
+    use crate::scenario::Effect;
+    let (emotion, written, value) = match effect {
+        Effect::Add(e, n) => (e, format!("{} {n:+}", scenario.emotions[e.index()].id), n),
+        Effect::Assign(e, n) => (e, format!("{} = {n}", scenario.emotions[e.index()].id), n),
+        Effect::Set(_) | Effect::Clear(_) => {
+            return (
+                "this effect is clamped on every run that reaches it".into(),
+                "change the amount or the range".into(),
+            )
+        }
+    };
+    let e = &scenario.emotions[emotion.index()];
+    let (lo, hi) = (e.lo, e.hi);
+    let above = value > 0 || (matches!(effect, Effect::Assign(..)) && value > hi);
+    let message = match effect {
+        Effect::Assign(..) if value > hi => format!(
+            "`{written}` is above the top of `{}`'s range {lo}..{hi}: it always becomes {hi}",
+            e.id
+        ),
+        Effect::Assign(..) => format!(
+            "`{written}` is below the bottom of `{}`'s range {lo}..{hi}: it always becomes {lo}",
+            e.id
+        ),
+        _ if above => format!(
+            "`{written}` always goes past the top of `{}`'s range {lo}..{hi} here: every run that reaches it is already near {hi}",
+            e.id
+        ),
+        _ => format!(
+            "`{written}` always goes past the bottom of `{}`'s range {lo}..{hi} here: every run that reaches it is already near {lo}",
+            e.id
+        ),
+    };
+    let help = match effect {
+        Effect::Assign(..) => format!("set it to a value within {lo}..{hi}, or widen the range"),
+        _ => "change the amount, or widen the range".to_string(),
+    };
+    (message, help)
 }
 
 /// Every [`Dead`] item of a complete search: scenes, endings and choices, then the lines,
@@ -238,10 +278,10 @@ pub fn unreached<'s>(scenario: &'s Scenario, reach: &Reach) -> Vec<(Dead<'s>, bo
                         out.push((Dead::Narration(*span), reached));
                     }
                 }
-                Stmt::Effect { id, span, .. } => {
+                Stmt::Effect { id, span, effect } => {
                     if let Some(mark) = reach.effect_reached[id.index()] {
                         if !reach.effect_unclamped[id.index()] {
-                            out.push((Dead::Clamps(*span, mark), reached));
+                            out.push((Dead::Clamps(*span, mark, *effect), reached));
                         }
                     }
                 }

@@ -52,11 +52,19 @@ pub fn fixes(sources: &SourceMap, d: &Diagnostic) -> Vec<Fix> {
     };
     let text = &sources.file(d.span.file).text;
     if let Some(name) = quoted_after(help, "did you mean ") {
+        // A string (an include's path) keeps its quotes: replace what is between them.
+        let mut range = d.span.range();
+        let written = text.get(range.clone()).unwrap_or("");
+        if let (Some(open), Some(close)) = (written.chars().next(), written.chars().last()) {
+            if matches!(open, '"' | '“') && matches!(close, '"' | '”') && written.len() > 2 {
+                range = range.start + open.len_utf8()..range.end - close.len_utf8();
+            }
+        }
         out.push(Fix {
             title: format!("Change to `{name}`"),
             edits: vec![Edit {
                 file: d.span.file,
-                range: d.span.range(),
+                range,
                 text: name.to_string(),
             }],
         });
@@ -222,5 +230,23 @@ mod tests {
         assert!(fixes[1]
             .1
             .ends_with("ending done good \"D\"\nending closed good \"…\"\n"));
+    }
+
+    #[test]
+    fn a_near_include_path_is_replaced_inside_its_quotes() {
+        let dir = tempfile::tempdir().expect("a folder");
+        std::fs::write(dir.path().join("rubric.scenario"), "rubric\n").expect("written");
+        let text = "scenario s \"S\"\ninclude \"rubrik.scenario\"\n";
+        let path = dir.path().join("s.scenario");
+        let checked = crate::check::check_text(&path, text.to_string(), Some(dir.path()));
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::IncludeMissing)
+            .expect("E062");
+        let fix = &fixes(&checked.sources, d)[0];
+        let mut fixed = text.to_string();
+        fixed.replace_range(fix.edits[0].range.clone(), &fix.edits[0].text);
+        assert_eq!(fixed, "scenario s \"S\"\ninclude \"rubric.scenario\"\n");
     }
 }

@@ -89,15 +89,24 @@ pub fn render(sources: &SourceMap, diagnostic: &Diagnostic, colour: bool) -> Str
 #[must_use]
 pub fn witness_text(code: crate::diagnostic::Code, picks: &[usize]) -> String {
     use crate::diagnostic::Code;
-    let shows_a_run = matches!(code, Code::Stuck | Code::EffectAlwaysClamps);
-    if picks.is_empty() && shows_a_run {
-        "witness: every run, before the first pick".to_string()
-    } else if picks.is_empty() {
-        "witness: no run does".to_string()
-    } else {
-        let list: Vec<String> = picks.iter().map(ToString::to_string).collect();
-        format!("witness: --choices {}", list.join(","))
+    if picks.is_empty() {
+        let what = match code {
+            Code::Stuck | Code::EffectAlwaysClamps => {
+                return "it happens on every run, before the trainee picks anything".to_string()
+            }
+            Code::UnreachableScene => "no run reaches it",
+            Code::EndingNeverReached => "no run ends here",
+            Code::ChoiceNeverAvailable => "no run offers it",
+            Code::RuleNeverPasses => "no run passes it",
+            _ => "no run shows it",
+        };
+        return format!("{what}, whatever the trainee picks (every reachable state was explored)");
     }
+    let list: Vec<String> = picks.iter().map(ToString::to_string).collect();
+    format!(
+        "these picks show it: `rapport run FILE --choices {}`",
+        list.join(",")
+    )
 }
 
 /// One diagnostic in `check --format json`.

@@ -497,6 +497,13 @@ pub fn text(report: &Report<'_, '_>) -> String {
             out.push_str(&line);
             out.push('\n');
         }
+        // As in `play`'s practice mode: the note on the choice just taken.
+        if let Event::Choice {
+            coach: Some(coach), ..
+        } = event
+        {
+            let _ = writeln!(out, "  Coach: {coach}");
+        }
     }
     out.push('\n');
     out.push_str(&debrief(report));

@@ -184,7 +184,7 @@ pub fn is_syntax_code(code: Code) -> bool {
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     let statements = statements(file, text, &mut diagnostics);
-    let ast = structure::group(statements, &mut diagnostics);
+    let ast = structure::group(statements, text, &mut diagnostics);
     Parsed {
         file: ast,
         diagnostics,
@@ -303,10 +303,45 @@ fn parse_line(line: &str) -> ParsedLine {
             (statement, diagnostics)
         }
         Err(error) => {
-            diagnostics.push(expected::diagnostic(file, 0, line, &error));
+            diagnostics.push(
+                borrowed_if(line).unwrap_or_else(|| expected::diagnostic(file, 0, line, &error)),
+            );
             (None, diagnostics)
         }
     }
+}
+
+/// An ink- or Yarn-style `if COND` block line (`if trust >= 4`, `<<if $trust >= 4>>`), which
+/// authors coming from those languages write: say what to write instead.
+fn borrowed_if(line: &str) -> Option<Diagnostic> {
+    let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+    let indent = line.len() - trimmed.len();
+    let (word, yarn) = if trimmed.starts_with("<<if") {
+        ("<<if", true)
+    } else if trimmed.starts_with("if ") || trimmed.starts_with("if(") {
+        ("if", false)
+    } else {
+        return None;
+    };
+    // A variant (`if cond: "text"`) that failed for another reason keeps its own message.
+    if !yarn && trimmed.contains(':') {
+        return None;
+    }
+    let span = Span::new(FileId(0), indent, indent + word.len());
+    Some(
+        Diagnostic::new(
+            Code::Syntax,
+            span,
+            "a condition cannot open a block here: Rapport puts the `if` at the end of the line it guards",
+        )
+        .label(if yarn { "a Yarn-style condition" } else { "an `if` block, as in ink or Yarn" })
+        .help(
+            "guard the line itself: `choice \"…\" if trust >= 4`, `Jake: \"…\" if trust >= 4`, \
+             `narrate \"…\" if trust >= 4`, or a variant under a speaker line, \
+             `if trust >= 4: \"…\"`; for effects that depend on it, offer two choices with \
+             opposite conditions, each with its own effects",
+        ),
+    )
 }
 
 /// Parsed lines by their text, for a thread that parses the same file again and again (a

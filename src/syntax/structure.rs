@@ -15,17 +15,27 @@ struct Grouper {
     scene: Option<Scene>,
     choice: Option<Choice>,
     trigger: Option<Trigger>,
+    /// A `when` written indented inside a scene: its body is taken until its transition,
+    /// then the scene goes on (one error at the `when`, not one per line after it).
+    nested: Option<Trigger>,
     rubric: Option<Vec<RubricItem>>,
     rule: Option<Rule>,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Groups a file's statements.
-pub(super) fn group(statements: Vec<Statement>, diagnostics: &mut Vec<Diagnostic>) -> File {
+pub(super) fn group(
+    statements: Vec<Statement>,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> File {
     let first_statement = statements.first().map(|s| s.span);
     let mut g = Grouper::default();
     for statement in statements {
-        g.statement(statement);
+        let at = (statement.keyword.start as usize).min(text.len());
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let indented = text[line_start..at].chars().any(|c| c == ' ' || c == '\t');
+        g.statement(statement, indented);
     }
     g.close_all();
     diagnostics.append(&mut g.diagnostics);
@@ -53,6 +63,9 @@ impl Grouper {
     }
 
     fn close_all(&mut self) {
+        if let Some(trigger) = self.nested.take() {
+            self.items.push(Item::Trigger(trigger));
+        }
         self.close_choice();
         if let Some(scene) = self.scene.take() {
             self.items.push(Item::Scene(scene));
@@ -90,8 +103,63 @@ impl Grouper {
         );
     }
 
+    fn statement(&mut self, statement: Statement, indented: bool) {
+        if let Some(trigger) = self.nested.take() {
+            let body = matches!(
+                statement.kind,
+                StatementKind::Speaker { .. }
+                    | StatementKind::Variant { .. }
+                    | StatementKind::Narrate { .. }
+                    | StatementKind::Effect { .. }
+                    | StatementKind::Set(_)
+                    | StatementKind::Clear(_)
+                    | StatementKind::Transition(_)
+            );
+            if body {
+                let last = matches!(statement.kind, StatementKind::Transition(_));
+                let (scene, choice) = (self.scene.take(), self.choice.take());
+                self.trigger = Some(trigger);
+                self.place(statement);
+                let trigger = self.trigger.take();
+                (self.scene, self.choice) = (scene, choice);
+                match trigger {
+                    Some(t) if last => self.items.push(Item::Trigger(t)),
+                    other => self.nested = other,
+                }
+                return;
+            }
+            self.items.push(Item::Trigger(trigger));
+        }
+        if let (StatementKind::When(cond), true, Some(scene)) =
+            (&statement.kind, indented, self.scene.as_ref())
+        {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::Misplaced,
+                    statement.keyword,
+                    format!(
+                        "a trigger belongs at the top level, not inside scene `{}`",
+                        scene.name.text
+                    ),
+                )
+                .label("indented inside a scene")
+                .help(
+                    "a `when` is checked after every scene and choice, wherever it is written: \
+                     move this block below the scene, unindented",
+                ),
+            );
+            self.nested = Some(Trigger {
+                cond: cond.clone(),
+                body: Vec::new(),
+                span: statement.keyword,
+            });
+            return;
+        }
+        self.place(statement);
+    }
+
     #[allow(clippy::too_many_lines)]
-    fn statement(&mut self, statement: Statement) {
+    fn place(&mut self, statement: Statement) {
         let span = statement.span;
         let what = statement.kind.describe();
         let kw = statement.keyword;

@@ -174,8 +174,19 @@ impl Resolver<'_> {
                     name.text, name.text
                 ));
             }
-            let help =
-                help.or_else(|| Some(format!("declare it: `ending {} good \"…\"`", name.text)));
+            let help = help.or_else(|| {
+                Some(match likely_outcome(&name.text) {
+                    Some(outcome) => format!(
+                        "declare it: `ending {} {} \"…\"`",
+                        name.text,
+                        outcome.as_str()
+                    ),
+                    None => format!(
+                        "declare it: `ending {} good \"…\"` (or `bad`, or `neutral`: the outcome is how the conversation went)",
+                        name.text
+                    ),
+                })
+            });
             self.push(unknown(Code::UnknownEnding, name, "ending", help));
         }
         EndingId(0)
@@ -212,4 +223,36 @@ pub(super) fn unknown(
     Diagnostic::new(code, name.span, format!("unknown {what} `{}`", name.text))
         .label(format!("no {what} of this name"))
         .help_opt(help)
+}
+
+/// The outcome an ending's name suggests (`churned` → bad, `resolved` → good), if it does:
+/// a word of the name (split at `_` and digits) starts with one of these.
+fn likely_outcome(name: &str) -> Option<ast::Outcome> {
+    const GOOD: &[&str] = &[
+        "resolv", "solved", "success", "happy", "satisf", "fixed", "refund", "saved", "won",
+        "calm", "thank", "good", "agree", "deal", "kept", "retain", "loyal", "done",
+    ];
+    const BAD: &[&str] = &[
+        "churn", "escalat", "angry", "anger", "lost", "lose", "fail", "cancel", "hung", "hangup",
+        "quit", "left", "leave", "complain", "bad", "furious", "walk", "storm", "unresolv",
+        "upset", "refus",
+    ];
+    const NEUTRAL: &[&str] = &[
+        "neutral", "pending", "follow", "callback", "later", "wait", "hold",
+    ];
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let any = |list: &[&str]| words.iter().any(|w| list.iter().any(|p| w.starts_with(p)));
+    if any(BAD) {
+        Some(ast::Outcome::Bad)
+    } else if any(NEUTRAL) {
+        Some(ast::Outcome::Neutral)
+    } else if any(GOOD) {
+        Some(ast::Outcome::Good)
+    } else {
+        None
+    }
 }

@@ -114,7 +114,33 @@ impl Resolver<'_> {
         let mut seen_tags: Option<Span> = None;
         let mut seen_coach: Option<Span> = None;
         let mut rest = Vec::new();
+        let mut transition_at: Option<Span> = None;
         for stmt in &choice.body {
+            if let (StmtKind::Tags(_) | StmtKind::Coach(_), Some(at)) = (&stmt.kind, transition_at)
+            {
+                // docs/language.md: the transition is last. Kept (its tags still count), so
+                // the one mistake gives one error.
+                let what = if matches!(stmt.kind, StmtKind::Tags(_)) {
+                    "`tags`"
+                } else {
+                    "`coach`"
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::AfterTransition,
+                        stmt.span,
+                        format!("{what} comes after the choice's transition"),
+                    )
+                    .label("after the transition")
+                    .note(at, "the transition")
+                    .help(format!(
+                        "a choice's {what} line comes before its transition; move it above"
+                    )),
+                );
+            }
+            if matches!(stmt.kind, StmtKind::Transition(_)) && transition_at.is_none() {
+                transition_at = Some(stmt.span);
+            }
             match &stmt.kind {
                 StmtKind::Tags(names) => {
                     if let Some(first) = seen_tags {
