@@ -132,6 +132,12 @@ pub enum StmtKind {
     },
     Set(Name),
     Clear(Name),
+    /// `if <cond>: <effect>`: the inner statement (an effect, `set` or `clear`) is made only
+    /// when the condition holds.
+    Guarded {
+        cond: Cond,
+        effect: Box<Stmt>,
+    },
     Tags(Vec<Name>),
     Coach(Str),
     Transition(Transition),

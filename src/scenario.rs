@@ -147,6 +147,8 @@ pub enum Stmt {
     Effect {
         id: StmtId,
         effect: Effect,
+        /// `if <cond>: <effect>`: made only when this holds.
+        cond: Option<Cond>,
         span: Span,
     },
 }

@@ -278,7 +278,9 @@ pub fn unreached<'s>(scenario: &'s Scenario, reach: &Reach) -> Vec<(Dead<'s>, bo
                         out.push((Dead::Narration(*span), reached));
                     }
                 }
-                Stmt::Effect { id, span, effect } => {
+                Stmt::Effect {
+                    id, span, effect, ..
+                } => {
                     if let Some(mark) = reach.effect_reached[id.index()] {
                         if !reach.effect_unclamped[id.index()] {
                             out.push((Dead::Clamps(*span, mark, *effect), reached));

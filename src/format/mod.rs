@@ -117,7 +117,8 @@ impl Nesting {
             | StatementKind::Set(_)
             | StatementKind::Clear(_)
             | StatementKind::Transition(_)
-            | StatementKind::Effect { .. } => (self.body_level(), false),
+            | StatementKind::Effect { .. }
+            | StatementKind::Guarded { .. } => (self.body_level(), false),
         }
     }
 

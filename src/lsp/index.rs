@@ -493,6 +493,10 @@ impl Walker<'_> {
                 }
             }
             StmtKind::Coach(text) => self.text(text),
+            StmtKind::Guarded { cond, effect } => {
+                self.cond(cond);
+                self.stmt(effect);
+            }
             StmtKind::Transition(transition) => self.transition(transition),
         }
     }

@@ -35,6 +35,9 @@ enum Statement {
     Effect {
         effect: String,
         target: String,
+        /// `if <cond>: <effect>` (absent for an unconditional effect).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        condition: Option<String>,
     },
 }
 
@@ -197,7 +200,8 @@ fn statements(p: &Printer<'_>, scenario: &Scenario, body: &[Stmt]) -> Vec<Statem
                 text: p.text(text),
                 condition: cond.as_ref().map(|c| p.cond(c)),
             },
-            Stmt::Effect { effect, .. } => Statement::Effect {
+            Stmt::Effect { effect, cond, .. } => Statement::Effect {
+                condition: cond.as_ref().map(|c| p.cond(c)),
                 effect: p.effect(effect),
                 target: match effect {
                     crate::scenario::Effect::Add(e, _) | crate::scenario::Effect::Assign(e, _) => {

@@ -55,7 +55,10 @@ fn target(t: Transition, from: &str) -> String {
 fn effects(p: &Printer<'_>, body: &[Stmt]) -> Vec<String> {
     body.iter()
         .filter_map(|s| match s {
-            Stmt::Effect { effect, .. } => Some(p.effect(effect)),
+            Stmt::Effect { effect, cond, .. } => Some(match cond {
+                Some(c) => format!("{} if {}", p.effect(effect), p.cond(c)),
+                None => p.effect(effect),
+            }),
             _ => None,
         })
         .collect()

@@ -490,7 +490,12 @@ impl<'s> Run<'s> {
                     let text = self.state.render(scenario, text);
                     self.events.push(Event::Narration { text });
                 }
-                Stmt::Effect { id, effect, .. } => {
+                Stmt::Effect {
+                    id, effect, cond, ..
+                } => {
+                    if cond.as_ref().is_some_and(|c| !self.state.holds(c)) {
+                        continue;
+                    }
                     let change = self.state.apply(scenario, *effect);
                     if self.quiet {
                         self.seen.push(Seen::Effect(*id, change.clamped));

@@ -193,8 +193,16 @@ impl<'d> Builder<'d> {
             Rule::variant_decl => {
                 inner.advance();
                 let cond = self.cond(inner.next()?);
-                let text = self.string(inner.next()?);
-                StatementKind::Variant { cond, text }
+                let then = inner.next()?;
+                if matches!(then.as_rule(), Rule::dq_string | Rule::curly_string) {
+                    StatementKind::Variant {
+                        cond,
+                        text: self.string(then),
+                    }
+                } else {
+                    let effect = Box::new(self.statement_pair(then)?);
+                    StatementKind::Guarded { cond, effect }
+                }
             }
             Rule::speaker_line => {
                 let speaker = self.name(&inner.next()?);

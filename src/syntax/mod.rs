@@ -336,10 +336,9 @@ fn borrowed_if(line: &str) -> Option<Diagnostic> {
         )
         .label(if yarn { "a Yarn-style condition" } else { "an `if` block, as in ink or Yarn" })
         .help(
-            "guard the line itself: `choice \"…\" if trust >= 4`, `Jake: \"…\" if trust >= 4`, \
-             `narrate \"…\" if trust >= 4`, or a variant under a speaker line, \
-             `if trust >= 4: \"…\"`; for effects that depend on it, offer two choices with \
-             opposite conditions, each with its own effects",
+            "guard each line itself: an effect with `if trust >= 4: anger -1`, a choice with \
+             `choice \"…\" if trust >= 4`, a line with `Jake: \"…\" if trust >= 4`, or a \
+             variant under a speaker line with `if trust >= 4: \"…\"`",
         ),
     )
 }

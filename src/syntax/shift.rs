@@ -175,6 +175,10 @@ impl Place {
                     self.name(name);
                 }
             }
+            StatementKind::Guarded { cond, effect } => {
+                self.cond(cond);
+                self.statement(effect);
+            }
             StatementKind::Variant { cond, text } => {
                 self.cond(cond);
                 self.str(text);

@@ -71,6 +71,11 @@ pub enum StatementKind {
         cond: Cond,
         text: Str,
     },
+    /// `if <cond>: <effect>`; the inner statement is an effect, `set` or `clear`.
+    Guarded {
+        cond: Cond,
+        effect: Box<Statement>,
+    },
     Speaker {
         speaker: Name,
         text: Str,
@@ -133,6 +138,7 @@ impl StatementKind {
             StatementKind::Transition(Transition::End(_)) => "`end`",
             StatementKind::Transition(Transition::Stay) => "`stay`",
             StatementKind::Variant { .. } => "a variant (`if …: \"…\"`)",
+            StatementKind::Guarded { .. } => "a conditional effect (`if …: …`)",
             StatementKind::Speaker { .. } => "a speaker line",
             StatementKind::Effect { .. } => "an effect",
         }

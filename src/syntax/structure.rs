@@ -111,6 +111,7 @@ impl Grouper {
                     | StatementKind::Variant { .. }
                     | StatementKind::Narrate { .. }
                     | StatementKind::Effect { .. }
+                    | StatementKind::Guarded { .. }
                     | StatementKind::Set(_)
                     | StatementKind::Clear(_)
                     | StatementKind::Transition(_)
@@ -418,6 +419,28 @@ impl Grouper {
                 variants: Vec::new(),
             },
             StatementKind::Effect { target, op } => StmtKind::Effect { target, op },
+            StatementKind::Guarded { cond, effect } => {
+                let inner = match effect.kind {
+                    StatementKind::Effect { target, op } => StmtKind::Effect { target, op },
+                    StatementKind::Set(flag) => StmtKind::Set(flag),
+                    StatementKind::Clear(flag) => StmtKind::Clear(flag),
+                    other => {
+                        self.misplaced(
+                            other.describe(),
+                            effect.keyword,
+                            "only an effect, `set` or `clear` can follow `if …:`",
+                        );
+                        return;
+                    }
+                };
+                StmtKind::Guarded {
+                    cond,
+                    effect: Box::new(Stmt {
+                        kind: inner,
+                        span: effect.span,
+                    }),
+                }
+            }
             other => {
                 self.misplaced(
                     other.describe(),

@@ -206,3 +206,39 @@ fn every_corpus_run_replays_to_the_same_outcome() {
     }
     assert!(total > 7_500, "only {total} runs replayed");
 }
+
+#[test]
+fn a_conditional_effect_is_made_only_when_its_condition_holds() {
+    let fixtures = root().join("tests/fixtures");
+    let out = rapport(
+        &fixtures,
+        &[
+            "run",
+            "ok/conditional_effects.scenario",
+            "--choices",
+            "1,1,2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let effects: Vec<String> = json["transcript"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "effect")
+        .map(|e| format!("{} {} → {}", e["target"], e["from"], e["to"]))
+        .collect();
+    // Turn 1: trust is 3, so no `anger -2`; anger is 5, so `set heard`. Turn 2: trust is 4.
+    assert_eq!(
+        effects,
+        [
+            "\"heard\" false → true",
+            "\"trust\" 3 → 4",
+            "\"anger\" 5 → 3",
+            "\"trust\" 4 → 5"
+        ]
+    );
+    assert_eq!(json["final"]["emotions"]["anger"], 3);
+}

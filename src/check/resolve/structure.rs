@@ -342,30 +342,32 @@ impl Resolver<'_> {
                     cond: cond.as_ref().map(|c| self.cond(c)),
                     span: stmt.span,
                 }),
-                StmtKind::Effect { target, op } => {
-                    let e = self.emotion_ref(target, true);
-                    let effect = match op {
-                        ast::EffectOp::Add(n) => Effect::Add(e, *n),
-                        ast::EffectOp::Assign(n) => Effect::Assign(e, *n),
+                StmtKind::Effect { .. }
+                | StmtKind::Set(_)
+                | StmtKind::Clear(_)
+                | StmtKind::Guarded { .. } => {
+                    let (inner, cond) = match &stmt.kind {
+                        StmtKind::Guarded { cond, effect } => (&effect.kind, Some(self.cond(cond))),
+                        kind => (kind, None),
+                    };
+                    let effect = match inner {
+                        StmtKind::Effect { target, op } => {
+                            let e = self.emotion_ref(target, true);
+                            match op {
+                                ast::EffectOp::Add(n) => Effect::Add(e, *n),
+                                ast::EffectOp::Assign(n) => Effect::Assign(e, *n),
+                            }
+                        }
+                        StmtKind::Set(name) => Effect::Set(self.flag_ref(name, true)),
+                        StmtKind::Clear(name) => Effect::Clear(self.flag_ref(name, true)),
+                        // The grouper lets nothing else follow `if …:`.
+                        _ => continue,
                     };
                     let id = self.stmt_id();
                     out.push(Stmt::Effect {
                         id,
                         effect,
-                        span: stmt.span,
-                    });
-                }
-                StmtKind::Set(name) | StmtKind::Clear(name) => {
-                    let f = self.flag_ref(name, true);
-                    let effect = if matches!(stmt.kind, StmtKind::Set(_)) {
-                        Effect::Set(f)
-                    } else {
-                        Effect::Clear(f)
-                    };
-                    let id = self.stmt_id();
-                    out.push(Stmt::Effect {
-                        id,
-                        effect,
+                        cond,
                         span: stmt.span,
                     });
                 }
