@@ -99,6 +99,11 @@ pub fn fixes(sources: &SourceMap, d: &Diagnostic) -> Vec<Fix> {
             }],
         });
     }
+    if d.code == Code::AfterTransition && help.contains("move") {
+        if let Some(fix) = move_above(text, d) {
+            out.push(fix);
+        }
+    }
     if d.code == Code::InitialOutOfRange {
         if let Some(fix) = widen_range(text, d) {
             out.push(fix);
@@ -138,6 +143,39 @@ fn after_line_starting(text: &str, word: &str) -> Option<usize> {
         offset += line.len();
     }
     None
+}
+
+/// A line written after a transition, moved to just above it (with the transition's
+/// indentation): the fix "move this above it" names.
+fn move_above(text: &str, d: &Diagnostic) -> Option<Fix> {
+    let transition = d.notes.first().filter(|n| n.span.file == d.span.file)?.span;
+    let line = super::index::line_around(text, d.span.range());
+    let target = super::index::line_around(text, transition.range());
+    if target.start >= line.start {
+        return None;
+    }
+    let moved = text.get(d.span.range())?.trim();
+    let indent: String = text[target.clone()]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    // The whole line goes, with its line end.
+    let end = (line.end + 1).min(text.len());
+    Some(Fix {
+        title: "Move it above the transition".to_string(),
+        edits: vec![
+            Edit {
+                file: d.span.file,
+                range: target.start..target.start,
+                text: format!("{indent}{moved}\n"),
+            },
+            Edit {
+                file: d.span.file,
+                range: line.start..end,
+                text: String::new(),
+            },
+        ],
+    })
 }
 
 /// `emotion x = 15 in 0..10` → `in 0..15`; `emotion x = -2` → `in -2..10`.
@@ -248,5 +286,19 @@ mod tests {
         let mut fixed = text.to_string();
         fixed.replace_range(fix.edits[0].range.clone(), &fix.edits[0].text);
         assert_eq!(fixed, "scenario s \"S\"\ninclude \"rubric.scenario\"\n");
+    }
+
+    #[test]
+    fn tags_after_the_transition_move_above_it() {
+        let text = "scenario s \"S\"\ncustomer J\nagent A\n\nscene a\n  choice \"x\"\n    goto a\n    tags t\n  choice \"y\"\n    end e\n\nending e \"E\"\n";
+        let fixes = fixes_of(text);
+        assert_eq!(fixes[0].0, "Move it above the transition");
+        assert!(
+            fixes[0]
+                .1
+                .contains("  choice \"x\"\n    tags t\n    goto a\n  choice"),
+            "{}",
+            fixes[0].1
+        );
     }
 }
