@@ -64,7 +64,13 @@ pub fn spawn(out: Sender<Message>, settings: Settings) -> Worker {
                 while let Ok(newer) = inbox.try_recv() {
                     job = newer;
                 }
-                analyse(&job, &settings, &seen, &out, &mut published);
+                // A bug in one analysis must not end the diagnostics of the session.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    analyse(&job, &settings, &seen, &out, &mut published);
+                }));
+                if result.is_err() {
+                    eprintln!("rapport lsp: the analysis of an edit failed; waiting for the next");
+                }
             }
         })
         .unwrap_or_else(|_| std::thread::spawn(|| {}));
