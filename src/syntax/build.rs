@@ -6,6 +6,7 @@
 
 use pest::iterators::Pair;
 
+use super::pairs::Inner;
 use super::statement::{Statement, StatementKind};
 use super::{Rule, STATEMENT_WORDS};
 use crate::ast::{
@@ -194,14 +195,11 @@ impl<'d> Builder<'d> {
                 inner.advance();
                 let cond = self.cond(inner.next()?);
                 let then = inner.next()?;
-                if matches!(then.as_rule(), Rule::dq_string | Rule::curly_string) {
-                    StatementKind::Variant {
-                        cond,
-                        text: self.string(then),
+                match then.as_rule() {
+                    Rule::dq_string | Rule::curly_string => {
+                        StatementKind::variant(cond, self.string(then))
                     }
-                } else {
-                    let effect = Box::new(self.statement_pair(then)?);
-                    StatementKind::Guarded { cond, effect }
+                    _ => StatementKind::guarded(cond, self.statement_pair(then)?),
                 }
             }
             Rule::speaker_line => {
@@ -674,32 +672,4 @@ fn is_identifier(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphabetic() || c.is_ascii_digit() || c == '_')
-}
-
-/// Walks a pair's children.
-struct Inner<'i> {
-    pair: Pair<'i, Rule>,
-    children: pest::iterators::Pairs<'i, Rule>,
-}
-
-impl<'i> Inner<'i> {
-    fn new(pair: Pair<'i, Rule>) -> Self {
-        let children = pair.clone().into_inner();
-        Inner { pair, children }
-    }
-
-    fn advance(&mut self) {
-        self.children.next();
-    }
-
-    fn into_pair(self) -> Pair<'i, Rule> {
-        self.pair
-    }
-}
-
-impl<'i> Iterator for Inner<'i> {
-    type Item = Pair<'i, Rule>;
-    fn next(&mut self) -> Option<Self::Item> {
-        self.children.next()
-    }
 }

@@ -10,6 +10,7 @@
 
 mod build;
 mod expected;
+mod pairs;
 mod shift;
 mod statement;
 mod structure;

@@ -97,6 +97,19 @@ pub struct Statement {
 }
 
 impl StatementKind {
+    /// `if <cond>: "<text>"`.
+    pub(super) fn variant(cond: Cond, text: Str) -> Self {
+        StatementKind::Variant { cond, text }
+    }
+
+    /// `if <cond>: <effect>`.
+    pub(super) fn guarded(cond: Cond, effect: Statement) -> Self {
+        StatementKind::Guarded {
+            cond,
+            effect: Box::new(effect),
+        }
+    }
+
     /// How the statement is named in messages ("`tags`", "a speaker line").
     #[must_use]
     pub fn describe(&self) -> &'static str {

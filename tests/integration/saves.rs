@@ -869,7 +869,7 @@ fn p7_saturation_is_clamping_and_every_i64_is_accepted() {
     let dir = folder("top.scenario", TOP);
     let o = run(dir.path(), &["check", "top.scenario"]);
     assert_eq!(o.status.code(), Some(0), "{}", both(&o));
-    assert!(out(&o).contains("warning[W016]: this effect is clamped on every run that reaches it\n --> top.scenario:7:5"), "{}", both(&o));
+    assert!(out(&o).contains("warning[W016]: `x +1` always goes past the top of `x`'s range -9223372036854775808..9223372036854775807 here: every run that reaches it is already near 9223372036854775807\n --> top.scenario:7:5"), "{}", both(&o));
     let o = run(
         dir.path(),
         &[
