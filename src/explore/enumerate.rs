@@ -3,6 +3,10 @@
 //! Each run is graded, and carries its probability under uniformly random play (each offered
 //! choice equally likely): the product of `1 / offered` over its turns, computed exactly from
 //! the tree, not sampled.
+//!
+//! [`walk`] hands each run to a [`Visit`] as it is found, so that `rapport paths` can write
+//! it at once: memory is the current branch, whatever the number of runs. [`enumerate`]
+//! collects the runs instead (for `check`'s rule verdicts and the tests).
 
 use crate::rubric::{grade, Grade, Trace};
 use crate::runtime::{Bounds, Run, Status};
@@ -19,6 +23,29 @@ pub struct RunRecord {
     pub probability: f64,
 }
 
+impl RunRecord {
+    /// The record of a finished run.
+    #[must_use]
+    pub fn of(run: &Run<'_>, probability: f64) -> Self {
+        let scenario = run.scenario();
+        RunRecord {
+            choices: run
+                .turns()
+                .iter()
+                .map(|t| u32::try_from(t.number).unwrap_or(u32::MAX))
+                .collect(),
+            status: run.status().clone(),
+            grade: scenario
+                .rubric
+                .as_ref()
+                .map(|rubric| grade(rubric, &Trace::of(run))),
+            emotions: run.state().emotions.clone(),
+            flags: run.state().flags.clone(),
+            probability,
+        }
+    }
+}
+
 /// Every run, unless `max_runs` stopped the enumeration first.
 #[derive(Clone, Debug, Default)]
 pub struct Enumeration {
@@ -27,26 +54,55 @@ pub struct Enumeration {
     pub complete: bool,
 }
 
-/// Lists runs depth-first by choice number, at most `max_runs` of them.
+/// What a [`walk`] reports, in depth-first order.
+pub trait Visit<'s> {
+    /// The run at the start, with what is said before the first choice.
+    fn start(&mut self, _run: &Run<'s>) {}
+    /// A choice was just taken: `path` holds the picks from the start (this one last), and
+    /// the run the events since the previous choice.
+    fn step(&mut self, _run: &Run<'s>, _path: &[usize]) {}
+    /// A run is over (ended, stuck or cut), with its probability under uniformly random
+    /// play. `listed` is false only for a run that ends before its first choice when
+    /// `max_runs` is 0.
+    fn leaf(&mut self, run: &Run<'s>, probability: f64, listed: bool);
+    /// `max_runs` runs are listed and more remain.
+    fn stopped(&mut self) {}
+}
+
+/// Walks every run depth-first by choice number, handing each to `visit`, until `max_runs`
+/// runs are listed; returns whether every run was. `quiet` runs record no events (for
+/// visitors that do not print the conversation).
 ///
 /// The stack holds one frame per turn of the current run (a run awaiting a choice, and the
 /// next choice to try from it), so its size is the run's length, however many choices each
 /// scene offers.
-#[must_use]
-pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enumeration {
-    let mut out = Enumeration {
-        runs: Vec::new(),
-        complete: true,
-    };
-    let mut root = Run::with(scenario, Some(*bounds), true);
+pub fn walk<'s>(
+    scenario: &'s Scenario,
+    bounds: &Bounds,
+    quiet: bool,
+    max_runs: usize,
+    visit: &mut impl Visit<'s>,
+) -> bool {
+    let mut root = Run::with(scenario, Some(*bounds), quiet);
+    visit.start(&root);
     root.clear_seen();
-    let mut stack: Vec<Frame<'_>> = Vec::new();
-    stack.extend(reach(scenario, root, 1.0, max_runs, &mut out));
-    while out.complete {
-        let Some(top) = stack.last_mut() else { break };
+    root.clear_events();
+    let Some(first) = Frame::of(&root, 1.0) else {
+        visit.leaf(&root, 1.0, max_runs > 0);
+        return max_runs > 0;
+    };
+    let mut stack = vec![first(root)];
+    let mut path: Vec<usize> = Vec::new();
+    let mut listed = 0usize;
+    while let Some(top) = stack.last_mut() {
         if top.next > top.offered {
             stack.pop();
+            path.pop();
             continue;
+        }
+        if listed >= max_runs {
+            visit.stopped();
+            return false;
         }
         let number = top.next;
         top.next += 1;
@@ -55,11 +111,19 @@ pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enume
         if child.choose(number).is_err() {
             continue;
         }
+        path.push(number);
+        visit.step(&child, &path);
         child.clear_seen();
-        let frame = reach(scenario, child, share, max_runs, &mut out);
-        stack.extend(frame);
+        child.clear_events();
+        if let Some(frame) = Frame::of(&child, share) {
+            stack.push(frame(child));
+        } else {
+            listed += 1;
+            visit.leaf(&child, share, true);
+            path.pop();
+        }
     }
-    out
+    true
 }
 
 /// A run awaiting a choice, and the next choice to try from it.
@@ -71,50 +135,45 @@ struct Frame<'s> {
     offered: usize,
 }
 
-/// A run reached: a frame to expand if it awaits a choice, else a record (or the end of the
-/// enumeration, when `max_runs` runs are already listed).
-fn reach<'s>(
-    scenario: &Scenario,
-    run: Run<'s>,
-    probability: f64,
-    max_runs: usize,
-    out: &mut Enumeration,
-) -> Option<Frame<'s>> {
-    if let Status::AwaitingChoice { offered, .. } = run.status() {
+impl<'s> Frame<'s> {
+    /// For a run awaiting a choice, what makes it a frame; `None` when the run is over.
+    fn of(run: &Run<'s>, probability: f64) -> Option<impl FnOnce(Run<'s>) -> Self> {
+        let Status::AwaitingChoice { offered, .. } = run.status() else {
+            return None;
+        };
         let offered = offered.len();
         #[allow(clippy::cast_precision_loss)]
         let share = probability / offered as f64;
-        return Some(Frame {
+        Some(move |run| Frame {
             run,
             share,
             next: 1,
             offered,
-        });
+        })
     }
-    if out.runs.len() >= max_runs {
-        out.complete = false;
-    } else {
-        out.runs.push(record(scenario, &run, probability));
-    }
-    None
 }
 
-fn record(scenario: &Scenario, run: &Run<'_>, probability: f64) -> RunRecord {
-    RunRecord {
-        choices: run
-            .turns()
-            .iter()
-            .map(|t| u32::try_from(t.number).unwrap_or(u32::MAX))
-            .collect(),
-        status: run.status().clone(),
-        grade: scenario
-            .rubric
-            .as_ref()
-            .map(|rubric| grade(rubric, &Trace::of(run))),
-        emotions: run.state().emotions.clone(),
-        flags: run.state().flags.clone(),
-        probability,
+/// Collects every run listed.
+struct Collect {
+    out: Enumeration,
+}
+
+impl<'s> Visit<'s> for Collect {
+    fn leaf(&mut self, run: &Run<'s>, probability: f64, listed: bool) {
+        if listed {
+            self.out.runs.push(RunRecord::of(run, probability));
+        }
     }
+}
+
+/// Lists runs depth-first by choice number, at most `max_runs` of them.
+#[must_use]
+pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enumeration {
+    let mut collect = Collect {
+        out: Enumeration::default(),
+    };
+    collect.out.complete = walk(scenario, bounds, true, max_runs, &mut collect);
+    collect.out
 }
 
 /// Runs and scores reaching one ending.
@@ -146,55 +205,86 @@ pub struct Summary {
     pub graded: bool,
 }
 
+/// Builds a [`Summary`] from runs as they are listed.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    summary: Summary,
+    per_ending: Vec<EndingStats>,
+    /// The probability of the runs listed so far.
+    listed: f64,
+}
+
+impl Tally {
+    #[must_use]
+    pub fn new(scenario: &Scenario) -> Self {
+        Tally {
+            summary: Summary {
+                graded: scenario.rubric.is_some(),
+                ..Summary::default()
+            },
+            per_ending: (0..scenario.endings.len())
+                .map(|ending| EndingStats {
+                    ending,
+                    runs: 0,
+                    lowest: None,
+                    highest: None,
+                })
+                .collect(),
+            listed: 0.0,
+        }
+    }
+
+    /// Counts one listed run.
+    pub fn add(&mut self, status: &Status, grade: Option<&Grade>, probability: f64) {
+        let summary = &mut self.summary;
+        summary.runs += 1;
+        self.listed += probability;
+        match status {
+            Status::Ended(e) => {
+                summary.ended += 1;
+                let stats = &mut self.per_ending[e.index()];
+                stats.runs += 1;
+                if let Some(g) = grade {
+                    if stats.lowest.as_ref().is_none_or(|l| g.tenths < l.tenths) {
+                        stats.lowest = Some(g.clone());
+                    }
+                    if stats.highest.as_ref().is_none_or(|h| g.tenths > h.tenths) {
+                        stats.highest = Some(g.clone());
+                    }
+                    if g.passed {
+                        summary.passed += 1;
+                        summary.random_pass += probability;
+                    }
+                }
+            }
+            Status::Stuck(_) => summary.stuck += 1,
+            Status::Cut(_) => {
+                summary.cut += 1;
+                summary.random_unfinished += probability;
+            }
+            Status::AwaitingChoice { .. } => {}
+        }
+    }
+
+    /// The summary, once the listing is over (`complete`: every run was listed).
+    #[must_use]
+    pub fn finish(self, complete: bool) -> Summary {
+        let mut summary = self.summary;
+        summary.complete = complete;
+        summary.random_unfinished += (1.0 - self.listed).max(0.0);
+        summary.endings = self.per_ending.into_iter().filter(|s| s.runs > 0).collect();
+        summary
+    }
+}
+
 impl Summary {
     #[must_use]
     pub fn of(scenario: &Scenario, enumeration: &Enumeration) -> Self {
-        let mut summary = Summary {
-            complete: enumeration.complete,
-            graded: scenario.rubric.is_some(),
-            ..Summary::default()
-        };
-        let mut per_ending: Vec<EndingStats> = (0..scenario.endings.len())
-            .map(|ending| EndingStats {
-                ending,
-                runs: 0,
-                lowest: None,
-                highest: None,
-            })
-            .collect();
-        let mut listed = 0.0;
+        let mut tally = Tally::new(scenario);
         for run in &enumeration.runs {
-            summary.runs += 1;
-            listed += run.probability;
-            match &run.status {
-                Status::Ended(e) => {
-                    summary.ended += 1;
-                    let stats = &mut per_ending[e.index()];
-                    stats.runs += 1;
-                    if let Some(g) = &run.grade {
-                        if stats.lowest.as_ref().is_none_or(|l| g.tenths < l.tenths) {
-                            stats.lowest = Some(g.clone());
-                        }
-                        if stats.highest.as_ref().is_none_or(|h| g.tenths > h.tenths) {
-                            stats.highest = Some(g.clone());
-                        }
-                        if g.passed {
-                            summary.passed += 1;
-                            summary.random_pass += run.probability;
-                        }
-                    }
-                }
-                Status::Stuck(_) => summary.stuck += 1,
-                Status::Cut(_) => {
-                    summary.cut += 1;
-                    summary.random_unfinished += run.probability;
-                }
-                Status::AwaitingChoice { .. } => {}
-            }
+            tally.add(&run.status, run.grade.as_ref(), run.probability);
         }
-        summary.random_unfinished += (1.0 - listed).max(0.0);
-        summary.endings = per_ending.into_iter().filter(|s| s.runs > 0).collect();
-        summary
+        tally.finish(enumeration.complete)
     }
 
     /// Share of listed runs that ended and passed.

@@ -10,7 +10,7 @@
 pub mod enumerate;
 pub mod search;
 
-pub use enumerate::{enumerate, Enumeration, RunRecord, Summary};
+pub use enumerate::{enumerate, walk, Enumeration, RunRecord, Summary, Tally, Visit};
 pub use search::{search, Mark, Reach};
 
 use crate::diagnostic::{Code, Diagnostic};

@@ -8,101 +8,138 @@
 //! line of output, so a one-word content edit is a one-line change per place it is spoken.
 
 use std::fmt::Write as _;
+use std::io;
 
 use serde::Serialize;
 
 use super::json::Ordered;
-use super::report::{cut_text, event_text, JsonFinal};
-use crate::explore::{Dead, Enumeration, Reach, Summary};
+use super::report::{cut_text, event_text, JsonFinal, JsonScore};
+#[cfg(test)]
+use crate::explore::Enumeration;
+use crate::explore::{walk, Dead, Reach, RunRecord, Summary, Tally, Visit};
 use crate::rubric::{grade, Grade, Trace};
 use crate::runtime::{Bounds, Event, Run, Status, StuckReason};
 use crate::scenario::Scenario;
 use crate::source::SourceMap;
 
-/// Renders the branch tree, listing at most `max_runs` runs.
-#[must_use]
-pub fn tree(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> (String, bool) {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}: {}", scenario.id, scenario.title);
-    let mut root = Run::with(scenario, Some(*bounds), false);
-    events(&mut out, scenario, root.events(), "");
-    let mut leaves = 0;
-    if !matches!(root.status(), Status::AwaitingChoice { .. }) {
-        leaf(&mut out, &root, "");
-        return (out, true);
+/// Writes the branch tree as it walks the runs, listing at most `max_runs` of them; returns
+/// the summary of the runs listed. Output is written in pieces of about 64 KiB, so memory
+/// does not grow with the tree; a write error stops the writing, not the walk.
+pub fn write_tree(
+    out: &mut impl io::Write,
+    scenario: &Scenario,
+    bounds: &Bounds,
+    max_runs: usize,
+) -> Summary {
+    let mut tree = Tree {
+        text: Sink::new(out),
+        scenario,
+        max_runs,
+        indent: String::new(),
+        tally: Tally::new(scenario),
+    };
+    let complete = walk(scenario, bounds, false, max_runs, &mut tree);
+    tree.text.flush();
+    tree.tally.finish(complete)
+}
+
+/// Text written to `out` in large pieces; the first write error is kept and ends writing.
+struct Sink<'w, W: io::Write> {
+    buf: String,
+    out: &'w mut W,
+    error: Option<io::Error>,
+}
+
+impl<'w, W: io::Write> Sink<'w, W> {
+    const PIECE: usize = 1 << 16;
+
+    fn new(out: &'w mut W) -> Self {
+        Sink {
+            buf: String::with_capacity(Self::PIECE * 2),
+            out,
+            error: None,
+        }
     }
-    root.clear_events();
-    // Depth-first, one frame per turn of the current branch: a run awaiting a choice, the
-    // next choice to try from it, its path label ("1.2") and depth.
-    let offered = root.offered().len();
-    let mut stack = vec![TreeFrame {
-        run: root,
-        next: 1,
-        offered,
-        label: String::new(),
-        depth: 0,
-    }];
-    while let Some(top) = stack.last_mut() {
-        if top.next > top.offered {
-            stack.pop();
-            continue;
+
+    /// Writes the buffer out once it holds a piece.
+    fn spill(&mut self) {
+        if self.buf.len() >= Self::PIECE {
+            self.flush();
         }
-        if leaves >= max_runs {
-            let _ = writeln!(
-                out,
-                "\n… stopped after {max_runs} runs (raise --max-runs to list more)"
-            );
-            return (out, false);
+    }
+
+    fn flush(&mut self) {
+        if self.error.is_none() {
+            if let Err(e) = self.out.write_all(self.buf.as_bytes()) {
+                self.error = Some(e);
+            }
         }
-        let number = top.next;
-        top.next += 1;
-        let mut run = top.run.clone();
-        if run.choose(number).is_err() {
-            continue;
-        }
-        let label = if top.label.is_empty() {
-            number.to_string()
-        } else {
-            format!("{}.{number}", top.label)
-        };
-        let depth = top.depth;
+        self.buf.clear();
+    }
+}
+
+/// The branch tree as a [`Visit`]: each choice with its path label, then what follows it.
+struct Tree<'w, 's, W: io::Write> {
+    text: Sink<'w, W>,
+    scenario: &'s Scenario,
+    max_runs: usize,
+    /// The indent of what follows the last choice printed.
+    indent: String,
+    tally: Tally,
+}
+
+impl<'s, W: io::Write> Visit<'s> for Tree<'_, 's, W> {
+    fn start(&mut self, run: &Run<'s>) {
+        let out = &mut self.text.buf;
+        let _ = writeln!(out, "# {}: {}", self.scenario.id, self.scenario.title);
+        events(out, self.scenario, run.events(), "");
+    }
+
+    fn step(&mut self, run: &Run<'s>, path: &[usize]) {
+        let scenario = self.scenario;
+        let out = &mut self.text.buf;
+        let depth = path.len() - 1;
         let indent = "  ".repeat(depth);
-        let body_indent = format!("{indent}    ");
         let mut lines = run.events().iter();
         if let Some(Event::Choice { text, choice, .. }) = lines.next() {
             let tags = tags_text(scenario, *choice);
+            let _ = write!(out, "{indent}");
+            for (i, number) in path.iter().enumerate() {
+                let _ = write!(out, "{}{number}", if i == 0 { "" } else { "." });
+            }
             let _ = writeln!(
                 out,
-                "{indent}{label} ▸ {}: {text}{tags}",
+                " ▸ {}: {text}{tags}",
                 scenario.display_name(scenario.agent)
             );
         }
-        events(&mut out, scenario, lines.as_slice(), &body_indent);
-        if matches!(run.status(), Status::AwaitingChoice { .. }) {
-            run.clear_events();
-            let offered = run.offered().len();
-            stack.push(TreeFrame {
-                run,
-                next: 1,
-                offered,
-                label,
-                depth: depth + 1,
-            });
-        } else {
-            leaves += 1;
-            leaf(&mut out, &run, &body_indent);
-        }
+        self.indent.clear();
+        self.indent.push_str(&indent);
+        self.indent.push_str("    ");
+        events(out, scenario, lines.as_slice(), &self.indent);
+        self.text.spill();
     }
-    (out, true)
-}
 
-/// A branch point of the tree: a run awaiting a choice and the next choice to try.
-struct TreeFrame<'s> {
-    run: Run<'s>,
-    next: usize,
-    offered: usize,
-    label: String,
-    depth: usize,
+    fn leaf(&mut self, run: &Run<'s>, probability: f64, listed: bool) {
+        let grade = self
+            .scenario
+            .rubric
+            .as_ref()
+            .map(|rubric| grade(rubric, &Trace::of(run)));
+        leaf(&mut self.text.buf, run, grade.as_ref(), &self.indent);
+        if listed {
+            self.tally.add(run.status(), grade.as_ref(), probability);
+        }
+        self.text.spill();
+    }
+
+    fn stopped(&mut self) {
+        let _ = writeln!(
+            self.text.buf,
+            "\n… stopped after {} runs (raise --max-runs to list more)",
+            self.max_runs
+        );
+    }
 }
 
 fn tags_text(scenario: &Scenario, choice: crate::scenario::ChoiceId) -> String {
@@ -150,12 +187,8 @@ fn events(out: &mut String, scenario: &Scenario, events: &[Event], indent: &str)
     flush(out, &mut effects);
 }
 
-fn leaf(out: &mut String, run: &Run<'_>, indent: &str) {
+fn leaf(out: &mut String, run: &Run<'_>, grade: Option<&Grade>, indent: &str) {
     let scenario = run.scenario();
-    let grade = scenario
-        .rubric
-        .as_ref()
-        .map(|rubric| grade(rubric, &Trace::of(run)));
     let outcome = match run.status() {
         Status::Ended(e) => {
             let ending = scenario.ending(*e);
@@ -172,7 +205,7 @@ fn leaf(out: &mut String, run: &Run<'_>, indent: &str) {
         Status::Cut(reason) => format!("■ cut: {}", cut_text(scenario, *reason)),
         Status::AwaitingChoice { .. } => "■ in progress".to_string(),
     };
-    match &grade {
+    match grade {
         Some(g) => {
             let verdict = if super::report::unfinished(run.status()).is_some() {
                 "so far, not graded"
@@ -315,25 +348,6 @@ pub fn summary_text(
 }
 
 #[derive(Serialize)]
-struct JsonScore {
-    earned: i128,
-    total: i128,
-    percent: f64,
-    passed: bool,
-}
-
-impl JsonScore {
-    fn of(g: &Grade) -> Self {
-        JsonScore {
-            earned: g.earned,
-            total: g.total,
-            percent: g.percent(),
-            passed: g.passed,
-        }
-    }
-}
-
-#[derive(Serialize)]
 struct JsonRun {
     choices: Vec<u32>,
     status: &'static str,
@@ -344,6 +358,34 @@ struct JsonRun {
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
     probability: f64,
+}
+
+impl JsonRun {
+    fn of(scenario: &Scenario, r: &RunRecord) -> Self {
+        JsonRun {
+            choices: r.choices.clone(),
+            status: r.status.as_str(),
+            ending: match &r.status {
+                Status::Ended(e) => Some(scenario.ending(*e).id.clone()),
+                _ => None,
+            },
+            score: r.grade.as_ref().map(JsonScore::of),
+            final_state: JsonFinal::new(scenario, &r.emotions, &r.flags),
+            reason: match &r.status {
+                Status::Cut(reason) => Some(cut_text(scenario, *reason)),
+                Status::Stuck(StuckReason::NoChoice(s)) => Some(format!(
+                    "no choice is available in `{}` and it has no `otherwise`",
+                    scenario.scene(*s).id
+                )),
+                Status::Stuck(StuckReason::Loop(s)) => Some(format!(
+                    "loops through `{}` without a choice",
+                    scenario.scene(*s).id
+                )),
+                _ => None,
+            },
+            probability: r.probability,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -378,54 +420,10 @@ struct JsonSummary {
     dead: Vec<String>,
 }
 
-#[derive(Serialize)]
-struct JsonPaths {
-    scenario: String,
-    runs: Vec<JsonRun>,
-    summary: JsonSummary,
-}
-
-/// Every run and the summary, as JSON.
-#[must_use]
-pub fn json(
-    scenario: &Scenario,
-    enumeration: &Enumeration,
-    summary: &Summary,
-    reach: &Reach,
-    dead: &[String],
-) -> String {
-    let runs = enumeration
-        .runs
-        .iter()
-        .map(|r| JsonRun {
-            choices: r.choices.clone(),
-            status: r.status.as_str(),
-            ending: match &r.status {
-                Status::Ended(e) => Some(scenario.ending(*e).id.clone()),
-                _ => None,
-            },
-            score: r.grade.as_ref().map(JsonScore::of),
-            final_state: JsonFinal::new(scenario, &r.emotions, &r.flags),
-            reason: match &r.status {
-                Status::Cut(reason) => Some(cut_text(scenario, *reason)),
-                Status::Stuck(StuckReason::NoChoice(s)) => Some(format!(
-                    "no choice is available in `{}` and it has no `otherwise`",
-                    scenario.scene(*s).id
-                )),
-                Status::Stuck(StuckReason::Loop(s)) => Some(format!(
-                    "loops through `{}` without a choice",
-                    scenario.scene(*s).id
-                )),
-                _ => None,
-            },
-            probability: r.probability,
-        })
-        .collect();
-    let graded = summary.graded;
-    super::json::to_string(&JsonPaths {
-        scenario: scenario.id.clone(),
-        runs,
-        summary: JsonSummary {
+impl JsonSummary {
+    fn of(scenario: &Scenario, summary: &Summary, reach: &Reach, dead: &[String]) -> Self {
+        let graded = summary.graded;
+        JsonSummary {
             runs: summary.runs,
             endings: Ordered(
                 summary
@@ -475,6 +473,181 @@ pub fn json(
             states: reach.states,
             search_stopped: !reach.complete,
             dead: dead.to_vec(),
-        },
+        }
+    }
+}
+
+/// The whole document at once, as `rapport paths --format json` printed it before it
+/// streamed: what the streamed output is tested against.
+#[cfg(test)]
+#[derive(Serialize)]
+struct JsonPaths {
+    scenario: String,
+    runs: Vec<JsonRun>,
+    summary: JsonSummary,
+}
+
+/// Every run and the summary, as JSON, built as one value (see [`write_json_runs`]).
+#[cfg(test)]
+#[must_use]
+pub(crate) fn json(
+    scenario: &Scenario,
+    enumeration: &Enumeration,
+    summary: &Summary,
+    reach: &Reach,
+    dead: &[String],
+) -> String {
+    super::json::to_string(&JsonPaths {
+        scenario: scenario.id.clone(),
+        runs: enumeration
+            .runs
+            .iter()
+            .map(|r| JsonRun::of(scenario, r))
+            .collect(),
+        summary: JsonSummary::of(scenario, summary, reach, dead),
     })
+}
+
+/// Writes the start of the paths JSON, `{"scenario": …, "runs": [ … ]`, each run as the
+/// walk finds it (at most `max_runs`); returns the summary of the runs listed. The bytes
+/// are those of the whole document pretty-printed at once: each run is printed on its own
+/// and indented to its depth in the document (pretty JSON puts every value on its own
+/// lines, and strings never hold a raw newline). [`write_json_summary`] ends the document.
+pub fn write_json_runs(
+    out: &mut impl io::Write,
+    scenario: &Scenario,
+    bounds: &Bounds,
+    max_runs: usize,
+) -> Summary {
+    let mut runs = JsonRuns {
+        text: Sink::new(out),
+        scenario,
+        tally: Tally::new(scenario),
+        first: true,
+    };
+    let _ = write!(
+        runs.text.buf,
+        "{{\n  \"scenario\": {},\n  \"runs\": [",
+        json_string(&scenario.id)
+    );
+    let complete = walk(scenario, bounds, true, max_runs, &mut runs);
+    runs.text
+        .buf
+        .push_str(if runs.first { "]" } else { "\n  ]" });
+    runs.text.flush();
+    runs.tally.finish(complete)
+}
+
+/// Ends the paths JSON with the summary.
+///
+/// # Errors
+/// When writing to `out` fails.
+pub fn write_json_summary(
+    out: &mut impl io::Write,
+    scenario: &Scenario,
+    summary: &Summary,
+    reach: &Reach,
+    dead: &[String],
+) -> io::Result<()> {
+    let summary = JsonSummary::of(scenario, summary, reach, dead);
+    let mut text = String::from(",\n  \"summary\": ");
+    indented(&mut text, &super::json::to_string(&summary), "  ");
+    text.push_str("\n}\n");
+    out.write_all(text.as_bytes())
+}
+
+/// Appends pretty JSON (its trailing newline dropped) with every line after the first
+/// indented by `indent`: the value as it stands at that depth of a pretty document.
+fn indented(out: &mut String, json: &str, indent: &str) {
+    for (i, line) in json.trim_end_matches('\n').split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(indent);
+        }
+        out.push_str(line);
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// The runs of the paths JSON as a [`Visit`].
+struct JsonRuns<'w, 's, W: io::Write> {
+    text: Sink<'w, W>,
+    scenario: &'s Scenario,
+    tally: Tally,
+    first: bool,
+}
+
+impl<'s, W: io::Write> Visit<'s> for JsonRuns<'_, 's, W> {
+    fn leaf(&mut self, run: &Run<'s>, probability: f64, listed: bool) {
+        if !listed {
+            return;
+        }
+        let record = RunRecord::of(run, probability);
+        self.tally
+            .add(&record.status, record.grade.as_ref(), probability);
+        let buf = &mut self.text.buf;
+        buf.push_str(if self.first { "\n    " } else { ",\n    " });
+        self.first = false;
+        indented(
+            buf,
+            &super::json::to_string(&JsonRun::of(self.scenario, &record)),
+            "    ",
+        );
+        self.text.spill();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{dead_content, json, write_json_runs, write_json_summary, write_tree};
+    use crate::explore::{enumerate, search, Summary};
+    use crate::runtime::Bounds;
+
+    /// Every corpus file: the streamed JSON is byte for byte the document serialized at once,
+    /// whole or cut short by `--max-runs`, and the tree's summary is the enumeration's.
+    #[test]
+    fn streamed_json_equals_the_collected_document_on_the_corpus() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "scenario"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 50, "the corpus is there");
+        let bounds = Bounds::default();
+        for file in &files {
+            let checked = crate::check::check_file(file, Some(&dir)).unwrap();
+            let Some(scenario) = &checked.scenario else {
+                continue;
+            };
+            let reach = search(scenario, &bounds);
+            let dead = dead_content(scenario, &reach, &checked.sources);
+            for max_runs in [0, 1, 7, 2000] {
+                let listed = enumerate(scenario, &bounds, max_runs);
+                let summary = Summary::of(scenario, &listed);
+                let collected = json(scenario, &listed, &summary, &reach, &dead);
+                let mut streamed = Vec::new();
+                let tallied = write_json_runs(&mut streamed, scenario, &bounds, max_runs);
+                write_json_summary(&mut streamed, scenario, &tallied, &reach, &dead).unwrap();
+                assert_eq!(
+                    String::from_utf8(streamed).unwrap(),
+                    collected,
+                    "{} with --max-runs {max_runs}",
+                    file.display()
+                );
+                let mut tree = Vec::new();
+                let from_tree = write_tree(&mut tree, scenario, &bounds, max_runs);
+                assert_eq!(
+                    format!("{from_tree:?}"),
+                    format!("{summary:?}"),
+                    "{} with --max-runs {max_runs}",
+                    file.display()
+                );
+            }
+        }
+    }
 }
