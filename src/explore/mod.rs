@@ -9,6 +9,7 @@
 
 pub mod enumerate;
 pub mod search;
+mod states;
 
 pub use enumerate::{enumerate, walk, Enumeration, RunRecord, Summary, Tally, Visit};
 pub use search::{search, Mark, Reach};
