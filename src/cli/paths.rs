@@ -25,10 +25,11 @@ pub(super) fn run(args: &PathsArgs) -> i32 {
     // Runs are written as they are found (write errors, such as a closed pipe, are ignored
     // as everywhere else: the exit code still reflects every run).
     let mut out = BufWriter::new(anstream::stdout().lock());
-    let summary = match args.format {
+    let mut summary = match args.format {
         Format::Text => paths::write_tree(&mut out, scenario, &bounds, args.max_runs),
         Format::Json => paths::write_json_runs(&mut out, scenario, &bounds, args.max_runs),
     };
+    summary.count_unlisted(scenario, &bounds);
     let reach = search(scenario, &bounds);
     let dead = paths::dead_content(scenario, &reach, &checked.sources);
     let _ = match args.format {

@@ -203,6 +203,9 @@ pub struct Summary {
     /// Probability that uniformly random play is cut by a bound (or not listed).
     pub random_unfinished: f64,
     pub graded: bool,
+    /// When the listing stopped: every run counted over the state graph (see
+    /// [`count`](super::counts::count)).
+    pub counted: Option<super::counts::Counted>,
 }
 
 /// Builds a [`Summary`] from runs as they are listed.
@@ -278,6 +281,18 @@ impl Tally {
 }
 
 impl Summary {
+    /// Counts every run over the state graph when the listing stopped short of them.
+    pub fn count_unlisted(&mut self, scenario: &Scenario, bounds: &Bounds) {
+        if !self.complete {
+            self.counted = Some(
+                super::counts::count(scenario, bounds)
+                    .map_or(super::counts::Counted::TooMany, |c| {
+                        super::counts::Counted::Counts(Box::new(c))
+                    }),
+            );
+        }
+    }
+
     #[must_use]
     pub fn of(scenario: &Scenario, enumeration: &Enumeration) -> Self {
         let mut tally = Tally::new(scenario);

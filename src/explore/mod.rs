@@ -7,6 +7,7 @@
 //! search, which is complete however many runs there are; only rubric verdicts need runs,
 //! and they say when the enumeration was cut short.
 
+pub mod counts;
 pub mod enumerate;
 pub mod search;
 mod states;

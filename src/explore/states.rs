@@ -146,6 +146,12 @@ impl Table {
     /// Inserts a key; returns its number if it is new, `None` if it was there (or the table
     /// is full: see [`MAX_LEN`]).
     pub(super) fn insert(&mut self, key: &[u64]) -> Option<usize> {
+        self.entry(key).and_then(|(id, new)| new.then_some(id))
+    }
+
+    /// The number of a key, inserting it if it is new (then with `true`); `None` when the
+    /// table is full.
+    pub(super) fn entry(&mut self, key: &[u64]) -> Option<(usize, bool)> {
         if self.len >= MAX_LEN {
             return None;
         }
@@ -162,7 +168,7 @@ impl Table {
                 break;
             }
             if self.key(at as usize - 1) == key {
-                return None;
+                return Some((at as usize - 1, false));
             }
             slot = (slot + 1) & mask;
         }
@@ -170,7 +176,7 @@ impl Table {
         self.index[slot] = u32::try_from(id + 1).unwrap_or(u32::MAX);
         self.keys.extend_from_slice(key);
         self.len += 1;
-        Some(id)
+        Some((id, true))
     }
 
     fn grow(&mut self) {

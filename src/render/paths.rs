@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::json::Ordered;
 use super::report::{cut_text, event_text, JsonFinal, JsonScore};
+use crate::explore::counts::{Count, Counted, Counts};
 #[cfg(test)]
 use crate::explore::Enumeration;
 use crate::explore::{walk, Dead, Reach, RunRecord, Summary, Tally, Visit};
@@ -272,6 +273,109 @@ fn score_range(lowest: Option<&Grade>, highest: Option<&Grade>) -> String {
     }
 }
 
+/// The figures of the text summary: of the runs listed, or, when the listing stopped and
+/// the state graph could count them, of every run.
+struct Figures<'a> {
+    runs: String,
+    ended: String,
+    stuck: String,
+    cut: String,
+    /// What follows the run counts: whether the listing stopped, and how runs were counted.
+    scope: String,
+    endings: Vec<EndingFigures<'a>>,
+    passed: String,
+    pass_rate: f64,
+    random_pass: f64,
+    random_unfinished: f64,
+    counted: bool,
+}
+
+impl<'a> Figures<'a> {
+    fn of(summary: &'a Summary) -> Self {
+        let stopped = " (listing stopped at --max-runs)";
+        match &summary.counted {
+            Some(Counted::Counts(c)) => Figures {
+                runs: c.runs.short(),
+                ended: c.ended.short(),
+                stuck: c.stuck.short(),
+                cut: c.cut.short(),
+                scope: format!(
+                    ", counted over {} states by turn; {} listed{stopped}",
+                    c.states, summary.runs
+                ),
+                endings: c
+                    .endings
+                    .iter()
+                    .map(|e| {
+                        let one = e.runs.to_u128() == Some(1);
+                        EndingFigures {
+                            ending: e.ending,
+                            runs: e.runs.short(),
+                            one,
+                            lowest: e.lowest.as_ref(),
+                            highest: e.highest.as_ref(),
+                        }
+                    })
+                    .collect(),
+                passed: c.passed.short(),
+                pass_rate: ratio(&c.passed, &c.runs),
+                random_pass: c.random_pass,
+                random_unfinished: c.random_unfinished,
+                counted: true,
+            },
+            counted => Figures {
+                runs: summary.runs.to_string(),
+                ended: summary.ended.to_string(),
+                stuck: summary.stuck.to_string(),
+                cut: summary.cut.to_string(),
+                scope: match counted {
+                    None => if summary.complete { String::new() } else { stopped.to_string() },
+                    Some(_) => format!(
+                        "{stopped}; too many states by turn to count every run (more than --max-states)"
+                    ),
+                },
+                endings: summary
+                    .endings
+                    .iter()
+                    .map(|s| {
+                        let one = s.runs == 1;
+                        EndingFigures {
+                            ending: s.ending,
+                            runs: s.runs.to_string(),
+                            one,
+                            lowest: s.lowest.as_ref(),
+                            highest: s.highest.as_ref(),
+                        }
+                    })
+                    .collect(),
+                passed: summary.passed.to_string(),
+                pass_rate: summary.pass_rate(),
+                random_pass: summary.random_pass,
+                random_unfinished: summary.random_unfinished,
+                counted: false,
+            },
+        }
+    }
+}
+
+/// An ending reached: its index, runs, whether that is one run, lowest and highest grade.
+struct EndingFigures<'a> {
+    ending: usize,
+    runs: String,
+    one: bool,
+    lowest: Option<&'a Grade>,
+    highest: Option<&'a Grade>,
+}
+
+/// `part / whole` as a float (0 when `whole` is 0).
+fn ratio(part: &Count, whole: &Count) -> f64 {
+    if whole.is_zero() {
+        0.0
+    } else {
+        part.to_f64() / whole.to_f64()
+    }
+}
+
 /// The calibration summary, as text.
 #[must_use]
 pub fn summary_text(
@@ -282,42 +386,43 @@ pub fn summary_text(
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "\n## Summary");
-    let listed = if summary.complete {
-        String::new()
-    } else {
-        " (listing stopped at --max-runs)".to_string()
-    };
+    let view = Figures::of(summary);
     let _ = writeln!(
         out,
-        "runs: {} ({} ended, {} stuck, {} cut){listed}",
-        summary.runs, summary.ended, summary.stuck, summary.cut
+        "runs: {} ({} ended, {} stuck, {} cut){}",
+        view.runs, view.ended, view.stuck, view.cut, view.scope
     );
-    for stats in &summary.endings {
-        let ending = &scenario.endings[stats.ending];
+    for e in &view.endings {
+        let ending = &scenario.endings[e.ending];
         let _ = writeln!(
             out,
             "ending {} ({}): {} {} {}",
             ending.id,
             ending.outcome.as_str(),
-            stats.runs,
-            if stats.runs == 1 { "run" } else { "runs" },
-            score_range(stats.lowest.as_ref(), stats.highest.as_ref())
+            e.runs,
+            if e.one { "run" } else { "runs" },
+            score_range(e.lowest, e.highest)
         );
     }
     if summary.graded {
         let _ = writeln!(
             out,
             "pass rate: {} of {} runs ({:.1}%); under uniformly random play: {:.1}%",
-            summary.passed,
-            summary.runs,
-            summary.pass_rate() * 100.0,
-            summary.random_pass * 100.0
+            view.passed,
+            view.runs,
+            view.pass_rate * 100.0,
+            view.random_pass * 100.0
         );
-        if summary.random_unfinished > 0.0 {
+        if view.random_unfinished > 0.0 {
             let _ = writeln!(
                 out,
-                "  ({:.1}% of random play is cut by a bound or not listed)",
-                summary.random_unfinished * 100.0
+                "  ({:.1}% of random play is {})",
+                view.random_unfinished * 100.0,
+                if view.counted {
+                    "cut by a bound"
+                } else {
+                    "cut by a bound or not listed"
+                }
             );
         }
     }
@@ -418,6 +523,71 @@ struct JsonSummary {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     search_stopped: bool,
     dead: Vec<String>,
+    /// Present only when the listing stopped: every run counted over the state graph, or
+    /// `null` when there were too many states to count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[allow(clippy::option_option)]
+    counted: Option<Option<JsonCounted>>,
+}
+
+/// Every run counted over the state graph; counts are exact decimal strings (they can pass
+/// 2^53, or 2^64).
+#[derive(Serialize)]
+struct JsonCounted {
+    runs: String,
+    endings: Ordered<String>,
+    stuck: String,
+    cut: String,
+    ending_scores: Ordered<JsonCountedEnding>,
+    passed: Option<String>,
+    pass_rate: Option<f64>,
+    random_pass_rate: Option<f64>,
+    random_unfinished: f64,
+    states: usize,
+}
+
+#[derive(Serialize)]
+struct JsonCountedEnding {
+    runs: String,
+    lowest: Option<f64>,
+    highest: Option<f64>,
+}
+
+impl JsonCounted {
+    fn of(scenario: &Scenario, c: &Counts, graded: bool) -> Self {
+        let id = |e: usize| scenario.endings[e].id.clone();
+        JsonCounted {
+            runs: c.runs.exact(),
+            endings: Ordered(
+                c.endings
+                    .iter()
+                    .map(|e| (id(e.ending), e.runs.exact()))
+                    .collect(),
+            ),
+            stuck: c.stuck.exact(),
+            cut: c.cut.exact(),
+            ending_scores: Ordered(
+                c.endings
+                    .iter()
+                    .map(|e| {
+                        (
+                            id(e.ending),
+                            JsonCountedEnding {
+                                runs: e.runs.exact(),
+                                lowest: e.lowest.as_ref().map(Grade::percent),
+                                highest: e.highest.as_ref().map(Grade::percent),
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+            passed: graded.then(|| c.passed.exact()),
+            pass_rate: graded.then(|| ratio(&c.passed, &c.runs)),
+            random_pass_rate: graded.then_some(c.random_pass),
+            random_unfinished: c.random_unfinished,
+            states: c.states,
+        }
+    }
 }
 
 impl JsonSummary {
@@ -473,6 +643,10 @@ impl JsonSummary {
             states: reach.states,
             search_stopped: !reach.complete,
             dead: dead.to_vec(),
+            counted: summary.counted.as_ref().map(|c| match c {
+                Counted::Counts(c) => Some(JsonCounted::of(scenario, c, summary.graded)),
+                Counted::TooMany => None,
+            }),
         }
     }
 }
