@@ -25,118 +25,13 @@
 //!   a `count` capped just above the number it is compared with. With these, the grade of
 //!   every run is decided exactly, so the counts equal the enumeration's.
 
-use std::fmt::Write as _;
-
+pub use super::count::Count;
+use super::history::{judge, reenterable, Tracker, Trackers};
 use super::search::{decode, key, key_ranges};
 use super::states::{bits_for, Layout, Table};
-use crate::rubric::{grade_by, Grade};
+use crate::rubric::Grade;
 use crate::runtime::{Bounds, Run, Seen, State, Status};
-use crate::scenario::{Cond, Exit, Pred, Scenario, TagId, Transition};
-
-/// A count of runs: exact, however large.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Count {
-    /// The value is `low + high × 2^128` (`high` little-endian, 64 bits a limb).
-    low: u128,
-    high: Vec<u64>,
-}
-
-impl Count {
-    #[must_use]
-    pub fn one() -> Self {
-        Count {
-            low: 1,
-            high: Vec::new(),
-        }
-    }
-
-    pub fn add(&mut self, other: &Count) {
-        let (low, carry) = self.low.overflowing_add(other.low);
-        self.low = low;
-        let mut carry = u64::from(carry);
-        let limbs = self.high.len().max(other.high.len());
-        self.high.resize(limbs, 0);
-        for (i, limb) in self.high.iter_mut().enumerate() {
-            let (a, c1) = limb.overflowing_add(other.high.get(i).copied().unwrap_or(0));
-            let (b, c2) = a.overflowing_add(carry);
-            *limb = b;
-            carry = u64::from(c1) + u64::from(c2);
-        }
-        if carry > 0 {
-            self.high.push(carry);
-        }
-    }
-
-    #[must_use]
-    pub fn is_zero(&self) -> bool {
-        self.low == 0 && self.high.iter().all(|&l| l == 0)
-    }
-
-    /// The value, when it fits.
-    #[must_use]
-    pub fn to_u128(&self) -> Option<u128> {
-        self.high.iter().all(|&l| l == 0).then_some(self.low)
-    }
-
-    /// The value as a float (rounded).
-    #[must_use]
-    #[allow(clippy::cast_precision_loss)]
-    pub fn to_f64(&self) -> f64 {
-        let mut value = 0.0;
-        for &limb in self.high.iter().rev() {
-            value = value * 18_446_744_073_709_551_616.0 + limb as f64;
-        }
-        value * 2f64.powi(128) + self.low as f64
-    }
-
-    /// The exact decimal digits.
-    #[must_use]
-    pub fn exact(&self) -> String {
-        if let Some(v) = self.to_u128() {
-            return v.to_string();
-        }
-        // Little-endian 32-bit limbs, divided by 10^9 until nothing is left.
-        let mut limbs: Vec<u32> = Vec::new();
-        let mut low = self.low;
-        for _ in 0..4 {
-            limbs.push(u32::try_from(low & 0xFFFF_FFFF).unwrap_or(0));
-            low >>= 32;
-        }
-        for &l in &self.high {
-            limbs.push(u32::try_from(l & 0xFFFF_FFFF).unwrap_or(0));
-            limbs.push(u32::try_from(l >> 32).unwrap_or(0));
-        }
-        let mut chunks = Vec::new();
-        while limbs.iter().any(|&l| l != 0) {
-            let mut rem = 0u64;
-            for limb in limbs.iter_mut().rev() {
-                let cur = (rem << 32) | u64::from(*limb);
-                *limb = u32::try_from(cur / 1_000_000_000).unwrap_or(0);
-                rem = cur % 1_000_000_000;
-            }
-            chunks.push(rem);
-            while limbs.last() == Some(&0) {
-                limbs.pop();
-            }
-        }
-        let mut out = chunks
-            .pop()
-            .map_or_else(|| "0".to_string(), |c| c.to_string());
-        for c in chunks.iter().rev() {
-            let _ = write!(out, "{c:09}");
-        }
-        out
-    }
-
-    /// As a person reads it: exact up to 15 digits, else `1.8e18`.
-    #[must_use]
-    pub fn short(&self) -> String {
-        match self.to_u128() {
-            Some(v) if v < 1_000_000_000_000_000 => v.to_string(),
-            _ => format!("{:.1e}", self.to_f64()),
-        }
-    }
-}
+use crate::scenario::{Cond, Scenario};
 
 /// What a summary says of the runs it did not list.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,244 +68,6 @@ pub struct Counts {
     pub random_unfinished: f64,
     /// States counted over (a state at each turn it is reached at).
     pub states: usize,
-}
-
-/// A tag predicate's summary of the history, updated tag by tag.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Tracker {
-    /// `ever T`, `never T`: 1 once T occurred.
-    Seen(TagId),
-    /// `A before B`: 1 when A came first, 2 when B did.
-    Before(TagId, TagId),
-    /// `T within N turns`: 1 once T occurred in one of the first N turns.
-    Within(TagId, i64),
-    /// `sequence …`: how many of the tags have occurred in order.
-    Sequence(usize),
-    /// `count T …`: occurrences, capped at `cap`.
-    Count(TagId, i64),
-}
-
-/// What the counts need of the rubric: its trackers, in the order the rules name them.
-struct Trackers<'s> {
-    list: Vec<Tracker>,
-    sequences: Vec<&'s [TagId]>,
-}
-
-impl<'s> Trackers<'s> {
-    fn of(scenario: &'s Scenario) -> Self {
-        let mut trackers = Trackers {
-            list: Vec::new(),
-            sequences: Vec::new(),
-        };
-        if let Some(rubric) = &scenario.rubric {
-            for rule in &rubric.rules {
-                trackers.collect(&rule.expect);
-            }
-        }
-        trackers
-    }
-
-    fn collect(&mut self, pred: &'s Pred) {
-        let tracker = match pred {
-            Pred::Or(items) | Pred::And(items) => {
-                for p in items {
-                    self.collect(p);
-                }
-                return;
-            }
-            Pred::Not(inner) => return self.collect(inner),
-            Pred::Ever(t) | Pred::Never(t) => Tracker::Seen(*t),
-            Pred::Before(a, b) => Tracker::Before(*a, *b),
-            Pred::Within(t, n) => Tracker::Within(*t, *n),
-            Pred::Sequence(seq) => {
-                self.sequences.push(seq);
-                Tracker::Sequence(self.sequences.len() - 1)
-            }
-            Pred::Count(t, _, n) => Tracker::Count(*t, n.saturating_add(1).max(0)),
-            Pred::Always(_) | Pred::AtEnd(_) | Pred::Ending(_) => return,
-        };
-        self.list.push(tracker);
-    }
-
-    /// Each tracker's field: lowest value 0, and its bits.
-    fn ranges(&self) -> Vec<(i64, u32)> {
-        self.list
-            .iter()
-            .map(|t| {
-                let values = match t {
-                    Tracker::Seen(_) | Tracker::Within(..) => Some(2),
-                    Tracker::Before(..) => Some(3),
-                    Tracker::Sequence(i) => i64::try_from(self.sequences[*i].len() + 1).ok(),
-                    Tracker::Count(_, cap) => cap.checked_add(1),
-                };
-                (0, bits_for(values))
-            })
-            .collect()
-    }
-
-    /// Updates the values for one turn's tags (`turn` is 1-based).
-    fn turn(&self, values: &mut [i64], tags: &[TagId], turn: i64) {
-        for &tag in tags {
-            for (value, tracker) in values.iter_mut().zip(&self.list) {
-                match *tracker {
-                    Tracker::Seen(t) => {
-                        if t == tag {
-                            *value = 1;
-                        }
-                    }
-                    Tracker::Before(a, b) => {
-                        if *value == 0 && a == tag {
-                            *value = 1;
-                        } else if *value == 0 && b == tag {
-                            *value = 2;
-                        }
-                    }
-                    Tracker::Within(t, n) => {
-                        if t == tag && turn <= n {
-                            *value = 1;
-                        }
-                    }
-                    Tracker::Sequence(i) => {
-                        let seq = self.sequences[i];
-                        let at = usize::try_from(*value).unwrap_or(usize::MAX);
-                        if seq.get(at) == Some(&tag) {
-                            *value += 1;
-                        }
-                    }
-                    Tracker::Count(t, cap) => {
-                        if t == tag && *value < cap {
-                            *value += 1;
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Judges predicates from the trackers' values, walking them in the order `collect` did.
-struct Judge<'a> {
-    values: &'a [i64],
-    always: &'a [bool],
-    state: &'a State,
-    ending: Option<crate::scenario::EndingId>,
-    next: usize,
-}
-
-impl Judge<'_> {
-    fn holds(&mut self, pred: &Pred) -> bool {
-        match pred {
-            // Every item is walked (no short cut), so trackers keep their order.
-            Pred::Or(items) => items.iter().fold(false, |any, p| self.holds(p) | any),
-            Pred::And(items) => items.iter().fold(true, |all, p| self.holds(p) & all),
-            Pred::Not(inner) => !self.holds(inner),
-            Pred::Always(i) => self.always.get(*i).copied().unwrap_or(true),
-            Pred::AtEnd(cond) => self.state.holds(cond),
-            Pred::Ending(endings) => self.ending.is_some_and(|e| endings.contains(&e)),
-            Pred::Ever(_) => self.take() == 1,
-            Pred::Never(_) => self.take() == 0,
-            Pred::Before(..) | Pred::Within(..) => self.take() == 1,
-            Pred::Sequence(seq) => usize::try_from(self.take()).ok() == Some(seq.len()),
-            Pred::Count(_, op, n) => {
-                let value = self.take();
-                op.eval(value, *n)
-            }
-        }
-    }
-
-    fn take(&mut self) -> i64 {
-        let value = self.values.get(self.next).copied().unwrap_or(0);
-        self.next += 1;
-        value
-    }
-}
-
-/// Scenes a run can enter more than once: those on a cycle of the scene graph (choices,
-/// `goto`s, `otherwise`, and triggers, which can fire in any scene).
-fn reenterable(scenario: &Scenario) -> Vec<bool> {
-    let n = scenario.scenes.len();
-    // Node n stands for "a trigger fires": every scene leads to it, it leads to each
-    // trigger's target.
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
-    let target = |t: &Transition| match t {
-        Transition::Goto(s) => Some(s.index()),
-        _ => None,
-    };
-    for (i, scene) in scenario.scenes.iter().enumerate() {
-        match &scene.exit {
-            Exit::Goto(s) => edges[i].push(s.index()),
-            Exit::End(_) => {}
-            Exit::Choices { choices, otherwise } => {
-                for c in choices {
-                    edges[i].extend(target(&scenario.choice(*c).transition));
-                }
-                edges[i].extend(otherwise.as_ref().and_then(target));
-            }
-        }
-        if !scenario.triggers.is_empty() {
-            edges[i].push(n);
-        }
-    }
-    for trigger in &scenario.triggers {
-        edges[n].extend(target(&trigger.transition));
-    }
-    let component = components(&edges);
-    let mut size = vec![0usize; n + 1];
-    for &c in &component {
-        size[c] += 1;
-    }
-    (0..n)
-        .map(|i| size[component[i]] > 1 || edges[i].contains(&i))
-        .collect()
-}
-
-/// Strongly connected components (Kosaraju, without recursion): a component number per node.
-fn components(edges: &[Vec<usize>]) -> Vec<usize> {
-    let n = edges.len();
-    let mut order = Vec::with_capacity(n);
-    let mut seen = vec![false; n];
-    for start in 0..n {
-        if seen[start] {
-            continue;
-        }
-        seen[start] = true;
-        let mut stack = vec![(start, 0usize)];
-        while let Some((node, next)) = stack.last_mut() {
-            if let Some(&to) = edges[*node].get(*next) {
-                *next += 1;
-                if !seen[to] {
-                    seen[to] = true;
-                    stack.push((to, 0));
-                }
-            } else {
-                order.push(*node);
-                stack.pop();
-            }
-        }
-    }
-    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (from, tos) in edges.iter().enumerate() {
-        for &to in tos {
-            reverse[to].push(from);
-        }
-    }
-    let mut component = vec![usize::MAX; n];
-    for (c, &start) in order.iter().rev().enumerate() {
-        if component[start] != usize::MAX {
-            continue;
-        }
-        component[start] = c;
-        let mut stack = vec![start];
-        while let Some(node) = stack.pop() {
-            for &from in &reverse[node] {
-                if component[from] == usize::MAX {
-                    component[from] = c;
-                    stack.push(from);
-                }
-            }
-        }
-    }
-    component
 }
 
 /// The states of one turn, with the runs reaching each: how many, and their probability.
@@ -611,7 +268,12 @@ impl<'s> Stepper<'s> {
         match run.status() {
             Status::Ended(e) => Outcome::Ended(
                 e.index(),
-                judge(self.scenario, &self.trackers, self, fields, run),
+                judge(
+                    self.scenario,
+                    &fields[self.always_at..self.trackers_at],
+                    &fields[self.trackers_at..],
+                    run,
+                ),
             ),
             Status::Stuck(_) => Outcome::Stuck,
             Status::Cut(_) | Status::AwaitingChoice { .. } => Outcome::Cut,
@@ -906,55 +568,11 @@ impl Tally {
     }
 }
 
-/// The grade of a finished run from its key's history fields.
-fn judge(
-    scenario: &Scenario,
-    trackers: &Trackers<'_>,
-    at: &Stepper<'_>,
-    fields: &[i64],
-    run: &Run<'_>,
-) -> Option<Grade> {
-    let rubric = scenario.rubric.as_ref()?;
-    let always: Vec<bool> = fields[at.always_at..at.trackers_at]
-        .iter()
-        .map(|&v| v == 1)
-        .collect();
-    let values = &fields[at.trackers_at..];
-    debug_assert_eq!(values.len(), trackers.list.len());
-    let mut judge = Judge {
-        values,
-        always: &always,
-        state: run.state(),
-        ending: run.ending(),
-        next: 0,
-    };
-    Some(grade_by(rubric, |rule| judge.holds(&rule.expect)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::{count, count_with, Count};
     use crate::explore::{enumerate, Summary};
     use crate::runtime::Bounds;
-
-    #[test]
-    fn counts_add_exactly_past_128_bits_and_print() {
-        let mut c = Count::one();
-        for _ in 0..200 {
-            let d = c.clone();
-            c.add(&d);
-        }
-        // 2^200
-        assert_eq!(
-            c.exact(),
-            "1606938044258990275541962092341162602522202993782792835301376"
-        );
-        assert_eq!(c.short(), "1.6e60");
-        let mut small = Count::one();
-        small.add(&Count::one());
-        assert_eq!((small.exact(), small.short()), ("2".into(), "2".into()));
-        assert_eq!(Count::default().exact(), "0");
-    }
 
     /// Every corpus file and training scenario whose runs can all be listed: the counts from
     /// the state graph are the enumeration's, ending by ending, score range and pass count.

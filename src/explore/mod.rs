@@ -7,8 +7,10 @@
 //! search, which is complete however many runs there are; only rubric verdicts need runs,
 //! and they say when the enumeration was cut short.
 
+mod count;
 pub mod counts;
 pub mod enumerate;
+mod history;
 pub mod search;
 mod states;
 
