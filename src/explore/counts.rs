@@ -43,13 +43,7 @@ pub enum Counted {
 }
 
 /// Runs and scores reaching one ending, counted.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EndingCount {
-    pub ending: usize,
-    pub runs: Count,
-    pub lowest: Option<Grade>,
-    pub highest: Option<Grade>,
-}
+pub type EndingCount = super::enumerate::EndingStats<Count>;
 
 /// Every run, counted over the state graph.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -515,14 +509,7 @@ impl Tally {
     fn new(scenario: &Scenario) -> Self {
         Tally {
             counts: Counts::default(),
-            per_ending: (0..scenario.endings.len())
-                .map(|ending| EndingCount {
-                    ending,
-                    runs: Count::default(),
-                    lowest: None,
-                    highest: None,
-                })
-                .collect(),
+            per_ending: EndingCount::each(scenario),
         }
     }
 
@@ -540,12 +527,7 @@ impl Tally {
                         counts.passed.add(runs);
                         counts.random_pass += probability;
                     }
-                    if stats.lowest.as_ref().is_none_or(|l| g.tenths < l.tenths) {
-                        stats.lowest = Some(g.clone());
-                    }
-                    if stats.highest.as_ref().is_none_or(|h| g.tenths > h.tenths) {
-                        stats.highest = Some(g.clone());
-                    }
+                    stats.score(g);
                 }
             }
             Outcome::Stuck => counts.stuck.add(runs),

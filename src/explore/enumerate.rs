@@ -176,14 +176,40 @@ pub fn enumerate(scenario: &Scenario, bounds: &Bounds, max_runs: usize) -> Enume
     collect.out
 }
 
-/// Runs and scores reaching one ending.
+/// Runs and scores reaching one ending: `runs` is a `usize` for the runs listed, a
+/// [`Count`](super::counts::Count) for every run counted.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EndingStats {
+pub struct EndingStats<N = usize> {
     pub ending: usize,
-    pub runs: usize,
+    pub runs: N,
     /// Lowest and highest grade (by percent) among them.
     pub lowest: Option<Grade>,
     pub highest: Option<Grade>,
+}
+
+impl<N: Default> EndingStats<N> {
+    /// One entry per ending of the scenario, with no runs yet.
+    #[must_use]
+    pub fn each(scenario: &Scenario) -> Vec<Self> {
+        (0..scenario.endings.len())
+            .map(|ending| EndingStats {
+                ending,
+                runs: N::default(),
+                lowest: None,
+                highest: None,
+            })
+            .collect()
+    }
+
+    /// Widens the score range to include `g` (the first of equal scores is kept).
+    pub fn score(&mut self, g: &Grade) {
+        if self.lowest.as_ref().is_none_or(|l| g.tenths < l.tenths) {
+            self.lowest = Some(g.clone());
+        }
+        if self.highest.as_ref().is_none_or(|h| g.tenths > h.tenths) {
+            self.highest = Some(g.clone());
+        }
+    }
 }
 
 /// What authors calibrate a scenario with.
@@ -225,14 +251,7 @@ impl Tally {
                 graded: scenario.rubric.is_some(),
                 ..Summary::default()
             },
-            per_ending: (0..scenario.endings.len())
-                .map(|ending| EndingStats {
-                    ending,
-                    runs: 0,
-                    lowest: None,
-                    highest: None,
-                })
-                .collect(),
+            per_ending: EndingStats::each(scenario),
             listed: 0.0,
         }
     }
@@ -248,12 +267,7 @@ impl Tally {
                 let stats = &mut self.per_ending[e.index()];
                 stats.runs += 1;
                 if let Some(g) = grade {
-                    if stats.lowest.as_ref().is_none_or(|l| g.tenths < l.tenths) {
-                        stats.lowest = Some(g.clone());
-                    }
-                    if stats.highest.as_ref().is_none_or(|h| g.tenths > h.tenths) {
-                        stats.highest = Some(g.clone());
-                    }
+                    stats.score(g);
                     if g.passed {
                         summary.passed += 1;
                         summary.random_pass += probability;
