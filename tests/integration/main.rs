@@ -12,6 +12,7 @@ mod fmt;
 mod hardening;
 mod limits;
 mod lms;
+mod memory;
 mod paths;
 mod play;
 mod properties;
