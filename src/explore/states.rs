@@ -41,6 +41,16 @@ impl Layout {
         let (mut word, mut used) = (0, 0);
         for &(lo, bits) in ranges {
             let bits = bits.min(64);
+            if bits == 0 {
+                // A field of one value takes no bits (and no shift past a full word).
+                fields.push(Field {
+                    lo,
+                    bits,
+                    word,
+                    shift: 0,
+                });
+                continue;
+            }
             if used + bits > 64 {
                 word += 1;
                 used = 0;
@@ -216,6 +226,17 @@ mod tests {
         assert!(
             !layout.pack(&[0, -4, 0, 0, 5], &mut words),
             "below the range"
+        );
+        // A whole word, then fields of one value: no shift past the word.
+        let full = Layout::new(&[(i64::MIN, 64), (0, 0), (7, 0), (0, 1)]);
+        assert_eq!(full.width(), 2);
+        let mut words = vec![0; 2];
+        assert!(full.pack(&[i64::MAX, 0, 7, 1], &mut words));
+        full.unpack(&words, &mut back);
+        assert_eq!(back, [i64::MAX, 0, 7, 1]);
+        assert!(
+            !full.pack(&[0, 1, 7, 1], &mut words),
+            "a one-value field holds one value"
         );
         let mut table = Table::new(1);
         for k in 0..10_000u64 {
