@@ -1,10 +1,12 @@
 //! `rapport paths`: every branch, as a tree (text) or a list of runs (JSON).
 
+use std::io::{BufWriter, Write as _};
+
 use super::args::{Format, PathsArgs};
-use crate::explore::{enumerate, search, Summary};
+use crate::explore::search;
 use crate::render::paths;
 use crate::runtime::Bounds;
-use crate::term::{exit, out};
+use crate::term::exit;
 
 pub(super) fn run(args: &PathsArgs) -> i32 {
     let checked = match crate::term::load_playable(&args.file, args.root.as_deref()) {
@@ -20,24 +22,23 @@ pub(super) fn run(args: &PathsArgs) -> i32 {
         max_states: args.max_states,
         ..Bounds::default()
     };
-    let enumeration = enumerate(scenario, &bounds, args.max_runs);
-    let summary = Summary::of(scenario, &enumeration);
+    // Runs are written as they are found (write errors, such as a closed pipe, are ignored
+    // as everywhere else: the exit code still reflects every run).
+    let mut out = BufWriter::new(anstream::stdout().lock());
+    let mut summary = match args.format {
+        Format::Text => paths::write_tree(&mut out, scenario, &bounds, args.max_runs),
+        Format::Json => paths::write_json_runs(&mut out, scenario, &bounds, args.max_runs),
+    };
+    summary.count_unlisted(scenario, &bounds);
     let reach = search(scenario, &bounds);
     let dead = paths::dead_content(scenario, &reach, &checked.sources);
-    match args.format {
+    let _ = match args.format {
         Format::Text => {
-            let (tree, _) = paths::tree(scenario, &bounds, args.max_runs);
-            out(&tree);
-            out(&paths::summary_text(scenario, &summary, &reach, &dead));
+            out.write_all(paths::summary_text(scenario, &summary, &reach, &dead).as_bytes())
         }
-        Format::Json => out(&paths::json(
-            scenario,
-            &enumeration,
-            &summary,
-            &reach,
-            &dead,
-        )),
-    }
+        Format::Json => paths::write_json_summary(&mut out, scenario, &summary, &reach, &dead),
+    };
+    let _ = out.flush();
     if summary.stuck > 0 {
         exit::CONTENT
     } else {

@@ -7,10 +7,16 @@
 //! search, which is complete however many runs there are; only rubric verdicts need runs,
 //! and they say when the enumeration was cut short.
 
+mod count;
+pub mod counts;
 pub mod enumerate;
+mod history;
 pub mod search;
+mod states;
 
-pub use enumerate::{enumerate, enumerate_until, Enumeration, RunRecord, Summary};
+pub use enumerate::{
+    enumerate, enumerate_until, walk, Enumeration, RunRecord, Summary, Tally, Visit,
+};
 pub use search::{search, search_until, Mark, Reach};
 
 use crate::diagnostic::{Code, Diagnostic};

@@ -7,10 +7,7 @@
 //! it: the search is complete for scenarios with astronomically many runs. Breadth-first
 //! order makes the first path to anything the shortest (the witness).
 
-use std::collections::VecDeque;
-
-use rustc_hash::FxHashMap;
-
+use super::states::{bits_for, Layout, Table, MAX_LEN};
 use crate::runtime::{Bounds, Run, Seen, State, Status, StuckReason};
 use crate::scenario::{Scenario, SceneId, Stmt};
 
@@ -65,7 +62,7 @@ impl Reach {
 /// The part of a run that decides its future: the scene, emotions, flags, `once` choices
 /// taken, triggers fired, the tracked counters, and `turn` when something reads it or tag
 /// counts (which grow with turns) are tracked.
-fn key(run: &Run<'_>, with_turn: bool, out: &mut Vec<i64>) {
+pub(super) fn key(run: &Run<'_>, with_turn: bool, out: &mut Vec<i64>) {
     let state = run.state();
     out.clear();
     out.push(i64::from(run.scene().0));
@@ -96,107 +93,49 @@ fn key(run: &Run<'_>, with_turn: bool, out: &mut Vec<i64>) {
     }
 }
 
-/// Packs keys into one `u128` when every field's range is known and they fit: the map
-/// then holds plain integers (no allocation per state, and a third of the memory).
-struct Packer {
-    /// Per key position: the lowest value and the number of bits.
-    fields: Vec<(i64, u32)>,
-}
-
-fn bits_for(values: i64) -> u32 {
-    // Bits needed to store 0..values-1.
-    let mut bits = 0;
-    while bits < 63 && (1i64 << bits) < values {
-        bits += 1;
+/// The range of each field of [`key`], as `(lowest value, bits)` for a [`Layout`]: the
+/// scene count, each emotion's range, the flag words, and the bounds on counters and turns.
+pub(super) fn key_ranges(scenario: &Scenario, bounds: &Bounds, with_turn: bool) -> Vec<(i64, u32)> {
+    let count = |n: usize| i64::try_from(n).ok();
+    let mut fields = vec![(0, bits_for(count(scenario.scenes.len())))];
+    for e in &scenario.emotions {
+        let values = e.hi.checked_sub(e.lo).and_then(|d| d.checked_add(1));
+        fields.push((e.lo, bits_for(values)));
     }
-    bits
-}
-
-impl Packer {
-    fn new(scenario: &Scenario, bounds: &Bounds, with_turn: bool) -> Option<Self> {
-        let mut fields = vec![(0, bits_for(i64::try_from(scenario.scenes.len()).ok()?))];
-        for e in &scenario.emotions {
-            fields.push((e.lo, bits_for(e.hi.checked_sub(e.lo)?.checked_add(1)?)));
+    let flags = scenario.flags.len() + scenario.counters.once_slots + scenario.triggers.len();
+    let mut left = flags;
+    loop {
+        let here = left.min(63);
+        fields.push((0, u32::try_from(here).unwrap_or(64)));
+        left -= here;
+        if left == 0 {
+            break;
         }
-        let flags = scenario.flags.len() + scenario.counters.once_slots + scenario.triggers.len();
-        let mut left = flags;
-        loop {
-            let here = left.min(63);
-            fields.push((0, u32::try_from(here).ok()?));
-            left -= here;
-            if left == 0 {
-                break;
-            }
-        }
-        let visits = i64::from(bounds.max_visits) + 1;
-        for _ in 0..scenario.counters.visit_slots {
-            fields.push((0, bits_for(visits)));
-        }
-        let most_tags = scenario
-            .choices
-            .iter()
-            .map(|c| c.tags.len())
-            .max()
-            .unwrap_or(0);
-        let tag_max = i64::from(bounds.max_turns)
-            .checked_mul(i64::try_from(most_tags).ok()?)?
-            .checked_add(1)?;
-        for _ in 0..scenario.counters.tag_slots {
-            fields.push((0, bits_for(tag_max)));
-        }
-        if with_turn {
-            fields.push((0, bits_for(i64::from(bounds.max_turns) + 1)));
-        }
-        let total: u32 = fields.iter().map(|(_, b)| b).sum();
-        (total <= 128).then_some(Packer { fields })
     }
-
-    /// The packed key, or `None` if some value falls outside its expected range.
-    fn pack(&self, key: &[i64]) -> Option<u128> {
-        if key.len() != self.fields.len() {
-            return None;
-        }
-        let mut packed = 0u128;
-        let mut shift = 0;
-        for (&value, &(lo, bits)) in key.iter().zip(&self.fields) {
-            let offset = u128::try_from(value.checked_sub(lo)?).ok()?;
-            if bits < 128 && offset >> bits != 0 {
-                return None;
-            }
-            packed |= offset << shift;
-            shift += bits;
-        }
-        Some(packed)
+    let visits = bits_for(Some(i64::from(bounds.max_visits) + 1));
+    for _ in 0..scenario.counters.visit_slots {
+        fields.push((0, visits));
     }
-}
-
-/// States seen so far: packed keys where possible, boxed keys otherwise.
-#[derive(Default)]
-struct Visited {
-    packed: FxHashMap<u128, u32>,
-    boxed: FxHashMap<Box<[i64]>, u32>,
-}
-
-impl Visited {
-    /// Inserts a key; returns whether it is new.
-    fn insert(&mut self, packer: Option<&Packer>, key: &[i64], id: u32) -> bool {
-        if let Some(packed) = packer.and_then(|p| p.pack(key)) {
-            if self.packed.contains_key(&packed) {
-                return false;
-            }
-            self.packed.insert(packed, id);
-            return true;
-        }
-        if self.boxed.contains_key(key) {
-            return false;
-        }
-        self.boxed.insert(key.to_vec().into_boxed_slice(), id);
-        true
+    let most_tags = scenario
+        .choices
+        .iter()
+        .map(|c| c.tags.len())
+        .max()
+        .unwrap_or(0);
+    let tag_max = count(most_tags)
+        .and_then(|t| i64::from(bounds.max_turns).checked_mul(t))
+        .and_then(|t| t.checked_add(1));
+    for _ in 0..scenario.counters.tag_slots {
+        fields.push((0, bits_for(tag_max)));
     }
+    if with_turn {
+        fields.push((0, bits_for(Some(i64::from(bounds.max_turns) + 1))));
+    }
+    fields
 }
 
 /// Writes the state a key encodes into `state` (the inverse of [`key`]); returns the scene.
-fn decode(key: &[i64], with_turn: bool, state: &mut State) -> SceneId {
+pub(super) fn decode(key: &[i64], with_turn: bool, state: &mut State) -> SceneId {
     let scene = SceneId(u32::try_from(key[0]).unwrap_or(0));
     let e = state.emotions.len();
     state.emotions.copy_from_slice(&key[1..=e]);
@@ -259,6 +198,46 @@ pub fn search_until(
         turn_limited: with_turn,
         ..*bounds
     };
+    let ranges = key_ranges(scenario, &bounds, with_turn);
+    let layout = Layout::new(&ranges);
+    // Values stay within their declared ranges (emotions are clamped, counters bounded),
+    // so the raw layout is only a safety net.
+    match explore(scenario, &bounds, with_turn, &layout, cancelled) {
+        Ok(reach) => Some(reach),
+        Err(Stop::Cancelled) => None,
+        Err(Stop::NoFit) => {
+            match explore(
+                scenario,
+                &bounds,
+                with_turn,
+                &Layout::raw(ranges.len()),
+                cancelled,
+            ) {
+                Ok(reach) => Some(reach),
+                Err(Stop::Cancelled) => None,
+                Err(Stop::NoFit) => Some(Reach::default()),
+            }
+        }
+    }
+}
+
+/// Why a search gave up.
+enum Stop {
+    /// Some key does not fit the layout.
+    NoFit,
+    /// `cancelled` said so.
+    Cancelled,
+}
+
+/// The search with one key layout; [`Stop::NoFit`] if some key does not fit it.
+fn explore(
+    scenario: &Scenario,
+    bounds: &Bounds,
+    with_turn: bool,
+    layout: &Layout,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Reach, Stop> {
+    let bounds = *bounds;
     let mut reach = Reach {
         texts_shown: vec![Vec::new(); scenario.stmt_count],
         effect_unclamped: vec![false; scenario.stmt_count],
@@ -286,14 +265,13 @@ pub fn search_until(
         }
     }
 
-    // Parent links: state index → (parent state, pick). The root has no parent.
+    // Parent links: state number → (parent state, pick). The root has no parent.
     let mut parents: Vec<(u32, u32)> = Vec::new();
-    let packer = Packer::new(scenario, &bounds, with_turn);
-    let mut seen = Visited::default();
-    // The frontier holds keys, not runs: a key is the whole state, and far smaller. Every
-    // key of a scenario has the same length, so the frontier is one flat ring of
-    // `[state index, key…]` records.
-    let mut frontier: VecDeque<i64> = VecDeque::new();
+    // Every state found, as packed keys numbered in the order found. That is breadth-first
+    // order, so the states still to expand are simply those numbered from `expanded` on:
+    // the table is the frontier too.
+    let mut table = Table::new(layout.width());
+    let mut packed = vec![0u64; layout.width()];
     let mut scratch = Vec::new();
 
     let mut marks = Marks::new(scenario);
@@ -306,13 +284,12 @@ pub fn search_until(
     record(&mut marks, &mut reach, &items, at_start);
     if settle(&mut marks, &mut reach, &root, at_start) {
         key(&root, with_turn, &mut scratch);
-        seen.insert(packer.as_ref(), &scratch, 0);
+        if !layout.pack(&scratch, &mut packed) {
+            return Err(Stop::NoFit);
+        }
+        table.insert(&packed);
         parents.push((u32::MAX, 0));
-        frontier.push_back(0);
-        frontier.extend(&scratch);
     }
-    let width = scratch.len();
-    let mut stored = vec![0i64; width];
 
     // Two scratch runs, refilled in place: no allocation per step once they have grown.
     let mut run = Run::resume(
@@ -328,18 +305,20 @@ pub fn search_until(
     // hours while far fewer than `max_states` states are found.
     let work_limit = bounds.max_states.saturating_mul(WORK_PER_STATE);
     let mut work = 0usize;
-    'search: while let Some(index) = frontier.pop_front() {
-        if reach.states >= bounds.max_states || work >= work_limit {
+    let mut stored = Vec::new();
+    let mut expanded = 0usize;
+    'search: while expanded < table.len() {
+        if reach.states >= bounds.max_states || work >= work_limit || table.len() >= MAX_LEN {
             reach.complete = false;
             break;
         }
-        let index = u32::try_from(index).unwrap_or(u32::MAX);
-        for (slot, value) in stored.iter_mut().zip(frontier.drain(..width)) {
-            *slot = value;
-        }
+        let id = expanded;
+        expanded += 1;
+        let index = u32::try_from(id).unwrap_or(u32::MAX);
+        layout.unpack(table.key(id), &mut stored);
         reach.states += 1;
         if reach.states % CANCEL_EVERY == 0 && cancelled() {
-            return None;
+            return Err(Stop::Cancelled);
         }
         let scene = decode(&stored, with_turn, run.state_mut());
         run.reoffer(scene);
@@ -371,11 +350,11 @@ pub fn search_until(
             next.clear_seen();
             if settle(&mut marks, &mut reach, &next, mark) {
                 key(&next, with_turn, &mut scratch);
-                let id = u32::try_from(parents.len()).unwrap_or(u32::MAX);
-                if seen.insert(packer.as_ref(), &scratch, id) {
+                if !layout.pack(&scratch, &mut packed) {
+                    return Err(Stop::NoFit);
+                }
+                if table.insert(&packed).is_some() {
                     parents.push((index, mark.pick));
-                    frontier.push_back(i64::from(id));
-                    frontier.extend(&scratch);
                 }
             }
         }
@@ -386,8 +365,9 @@ pub fn search_until(
     reach.shown = marks.shown;
     reach.effect_reached = marks.effect_reached;
     reach.stuck = marks.stuck;
+    parents.shrink_to_fit();
     reach.parents = parents;
-    Some(reach)
+    Ok(reach)
 }
 
 /// Where something was first seen: after taking `pick` (0: none) from state `state`
@@ -498,25 +478,30 @@ fn settle(marks: &mut Marks, reach: &mut Reach, run: &Run<'_>, mark: Mark) -> bo
 
 #[cfg(test)]
 mod tests {
-    use super::{key, search, Packer};
+    use super::{key, key_ranges, search};
+    use crate::explore::states::Layout;
     use crate::runtime::tests::scenario;
     use crate::runtime::{Bounds, Run};
 
     #[test]
-    fn keys_pack_into_an_integer_and_distinct_states_stay_distinct() {
+    fn keys_pack_into_a_word_and_distinct_states_stay_distinct() {
         let s = scenario(
             "flag g\nscene a\n  C: \"{e}\" if visits(a) < 3 and count(t) >= 0\n  choice once \"up\"\n    tags t\n    e +1\n    stay\n  choice \"down\"\n    e -1\n    goto a\n  choice \"end\"\n    set f\n    end x\nending x \"x\"\n",
         );
         let bounds = Bounds::default();
-        let packer = Packer::new(&s, &bounds, true).expect("small keys pack");
+        let layout = Layout::new(&key_ranges(&s, &bounds, true));
+        assert_eq!(layout.width(), 1, "small keys pack into one word");
         let mut run = Run::with(&s, Some(bounds), true);
         let (mut k1, mut k2) = (Vec::new(), Vec::new());
         key(&run, true, &mut k1);
         run.choose(1).unwrap();
         key(&run, true, &mut k2);
-        let (p1, p2) = (packer.pack(&k1).unwrap(), packer.pack(&k2).unwrap());
+        let (mut p1, mut p2) = ([0], [0]);
+        assert!(layout.pack(&k1, &mut p1) && layout.pack(&k2, &mut p2));
         assert_ne!(p1, p2);
-        assert_eq!(packer.pack(&k1), Some(p1), "packing is deterministic");
+        let mut back = Vec::new();
+        layout.unpack(&p2, &mut back);
+        assert_eq!(back, k2, "unpacking gives the key back");
         let reach = search(&s, &bounds);
         assert!(reach.states >= 3);
         assert!(reach.ending_reached[0].is_some());

@@ -121,12 +121,24 @@ impl JsonFinal {
     }
 }
 
+/// A grade in `run` and `paths` JSON.
 #[derive(Serialize)]
-struct JsonScore {
+pub(crate) struct JsonScore {
     earned: i128,
     total: i128,
     percent: f64,
     passed: bool,
+}
+
+impl JsonScore {
+    pub(crate) fn of(g: &Grade) -> Self {
+        JsonScore {
+            earned: g.earned,
+            total: g.total,
+            percent: g.percent(),
+            passed: g.passed,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -249,12 +261,7 @@ pub fn json(report: &Report<'_, '_>) -> String {
             .filter_map(|e| json_event(scenario, e))
             .collect(),
         final_state: JsonFinal::new(scenario, &state.emotions, &state.flags),
-        score: report.grade.as_ref().map(|g| JsonScore {
-            earned: g.earned,
-            total: g.total,
-            percent: g.percent(),
-            passed: g.passed,
-        }),
+        score: report.grade.as_ref().map(JsonScore::of),
         rules,
     })
 }

@@ -150,6 +150,13 @@ impl<'a> Trace<'a> {
 /// Grades a trace.
 #[must_use]
 pub fn grade(rubric: &Rubric, trace: &Trace<'_>) -> Grade {
+    grade_by(rubric, |rule| trace.holds(&rule.expect))
+}
+
+/// Grades a run whose rules' results `passes` decides (the explorer's counts judge rules
+/// from a summary of the history instead of a whole trace).
+#[must_use]
+pub fn grade_by(rubric: &Rubric, mut passes: impl FnMut(&crate::scenario::Rule) -> bool) -> Grade {
     let mut earned = 0i128;
     let mut total = 0i128;
     let mut critical_failed = false;
@@ -170,7 +177,7 @@ pub fn grade(rubric: &Rubric, trace: &Trace<'_>) -> Grade {
         total: 0,
     };
     for rule in &rubric.rules {
-        let passed = trace.holds(&rule.expect);
+        let passed = passes(rule);
         let got = if passed { rule.worth } else { 0 };
         earned += i128::from(got);
         total += i128::from(rule.worth);

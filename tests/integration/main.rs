@@ -14,6 +14,7 @@ mod limits;
 mod lms;
 #[cfg(feature = "lsp")]
 mod lsp;
+mod memory;
 mod paths;
 mod play;
 mod properties;
