@@ -228,6 +228,18 @@ pub struct Rule {
     pub span: Span,
 }
 
+impl Rule {
+    /// The feedback written for a result: the rule's `pass` or `fail` text.
+    #[must_use]
+    pub fn feedback(&self, passed: bool) -> Option<&Text> {
+        if passed {
+            self.pass.as_ref()
+        } else {
+            self.fail.as_ref()
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Rubric {
     /// The pass mark in percent.
@@ -236,6 +248,23 @@ pub struct Rubric {
     pub rules: Vec<Rule>,
     /// The conditions of every `always` predicate, in the order they are written.
     pub always: Vec<Cond>,
+}
+
+impl Rubric {
+    /// A subtotal's heading: its criterion's title (else its id), or "(no criterion)".
+    #[must_use]
+    pub fn criterion_name(&self, criterion: Option<usize>) -> String {
+        criterion.map_or_else(
+            || "(no criterion)".to_string(),
+            |c| {
+                let criterion = &self.criteria[c];
+                criterion
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| criterion.id.clone())
+            },
+        )
+    }
 }
 
 /// A checked, playable scenario.

@@ -42,8 +42,8 @@ impl<'r, 's> Report<'r, 's> {
         let scenario = self.run.scenario();
         let rule = &scenario.rubric.as_ref()?.rules[index];
         let passed = self.grade.as_ref()?.rules[index].passed;
-        let text = if passed { &rule.pass } else { &rule.fail };
-        text.as_ref().map(|t| self.run.state().render(scenario, t))
+        rule.feedback(passed)
+            .map(|t| self.run.state().render(scenario, t))
     }
 }
 
@@ -451,16 +451,7 @@ pub fn debrief(report: &Report<'_, '_>) -> String {
         if grade.subtotals.iter().any(|s| s.criterion.is_some()) {
             let _ = writeln!(out, "\nCriteria");
             for sub in &grade.subtotals {
-                let name = sub.criterion.map_or_else(
-                    || "(no criterion)".to_string(),
-                    |c| {
-                        let criterion = &rubric.criteria[c];
-                        criterion
-                            .title
-                            .clone()
-                            .unwrap_or_else(|| criterion.id.clone())
-                    },
-                );
+                let name = rubric.criterion_name(sub.criterion);
                 let _ = writeln!(out, "  {name}  {}/{}", sub.earned, sub.total);
             }
         }

@@ -224,11 +224,6 @@ pub fn debrief(run: &Run<'_>) -> Debrief {
             },
         });
         for (rule, result) in rubric.rules.iter().zip(&grade.rules) {
-            let feedback = if result.passed {
-                &rule.pass
-            } else {
-                &rule.fail
-            };
             out.rules.push(RuleView {
                 title: rule.title.clone(),
                 earned: result.earned,
@@ -238,21 +233,14 @@ pub fn debrief(run: &Run<'_>) -> Debrief {
                 criterion: rule
                     .criterion
                     .map(|c| rubric.criteria[c.index()].id.clone()),
-                feedback: feedback.as_ref().map(|t| run.state().render(scenario, t)),
+                feedback: rule
+                    .feedback(result.passed)
+                    .map(|t| run.state().render(scenario, t)),
             });
         }
         if grade.subtotals.iter().any(|s| s.criterion.is_some()) {
             for sub in &grade.subtotals {
-                let name = sub.criterion.map_or_else(
-                    || "(no criterion)".to_string(),
-                    |c| {
-                        let criterion = &rubric.criteria[c];
-                        criterion
-                            .title
-                            .clone()
-                            .unwrap_or_else(|| criterion.id.clone())
-                    },
-                );
+                let name = rubric.criterion_name(sub.criterion);
                 out.criteria
                     .push((name, saturate(sub.earned), saturate(sub.total)));
             }
