@@ -234,31 +234,65 @@ async fn log(State(app): State<AppState>, req: Request, next: Next) -> Response 
     response
 }
 
-/// Hands a log line to the logging thread, which writes to stderr in batches (one write per
-/// burst of requests rather than one per request) and flushes whenever it has caught up.
-fn log_line(line: String) {
-    static LOG: std::sync::OnceLock<std::sync::mpsc::Sender<String>> = std::sync::OnceLock::new();
-    let sender = LOG.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel::<String>();
+/// How long the logging thread waits between writes: lines reach stderr at most this late,
+/// and the thread wakes at most this often rather than once per request.
+const LOG_PERIOD: Duration = Duration::from_millis(20);
+
+enum LogMessage {
+    Line(String),
+    /// Write everything received so far, then answer.
+    Flush(std::sync::mpsc::SyncSender<()>),
+}
+
+fn log_sender() -> &'static std::sync::mpsc::Sender<LogMessage> {
+    static LOG: std::sync::OnceLock<std::sync::mpsc::Sender<LogMessage>> =
+        std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<LogMessage>();
         let spawned = std::thread::Builder::new()
             .name("rapport-log".to_string())
             .spawn(move || {
                 use std::io::Write as _;
                 let mut out = std::io::BufWriter::new(std::io::stderr());
-                while let Ok(line) = rx.recv() {
-                    let _ = writeln!(out, "{line}");
-                    while let Ok(line) = rx.try_recv() {
+                let write = |message: LogMessage, out: &mut std::io::BufWriter<_>| match message {
+                    LogMessage::Line(line) => {
                         let _ = writeln!(out, "{line}");
                     }
+                    LogMessage::Flush(done) => {
+                        let _ = out.flush();
+                        let _ = done.send(());
+                    }
+                };
+                while let Ok(message) = rx.recv() {
+                    write(message, &mut out);
+                    while let Ok(message) = rx.try_recv() {
+                        write(message, &mut out);
+                    }
                     let _ = out.flush();
+                    // Lines sent while this thread sleeps wait in the channel without waking
+                    // it: one write and one wake-up per period under load.
+                    std::thread::sleep(LOG_PERIOD);
                 }
             });
         if spawned.is_err() {
             eprintln!("rapport serve: cannot start the logging thread; requests are not logged");
         }
         tx
-    });
-    let _ = sender.send(line);
+    })
+}
+
+/// Hands a log line to the logging thread, which writes to stderr in batches (one write per
+/// period of [`LOG_PERIOD`] under load rather than one per request).
+fn log_line(line: String) {
+    let _ = log_sender().send(LogMessage::Line(line));
+}
+
+/// Waits (a second at most) until the logging thread has written every line sent so far.
+pub fn flush_log() {
+    let (done, wait) = std::sync::mpsc::sync_channel(1);
+    if log_sender().send(LogMessage::Flush(done)).is_ok() {
+        let _ = wait.recv_timeout(Duration::from_secs(1));
+    }
 }
 
 /// Waits for SIGTERM or Ctrl-C.
@@ -342,6 +376,7 @@ pub fn serve(options: &Options) -> Result<(), StartError> {
         .with_graceful_shutdown(shutdown_signal())
         .await;
         store.close().await;
+        flush_log();
         result.map_err(|e| StartError(format!("the server stopped: {e}")))
     })
 }

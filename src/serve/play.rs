@@ -153,7 +153,7 @@ async fn start(
     let run_id = random_id().map_err(Error::Internal)?;
     let at = now();
     app.store
-        .create_run(&NewRun {
+        .create_run(NewRun {
             id: run_id.clone(),
             learner: learner.clone(),
             scenario: id.clone(),
@@ -388,9 +388,10 @@ async fn choose(
     )
     .ok_or_else(|| Error::Internal("a chosen turn left no record".to_string()))?;
     let finish = game::over(&run).then(|| game::finish(&run, at));
+    let turn_index = record.turn;
     let recorded = app
         .store
-        .record_turn(&record, finish.as_ref(), mode == Mode::Practice)
+        .record_turn(record, finish, mode == Mode::Practice)
         .await?;
     match recorded {
         Recorded::New => {}
@@ -402,7 +403,7 @@ async fn choose(
             return Err(Error::Conflict {
                 message: format!(
                     "Turn {} of this assessment was already answered (\"{text}\"). In an assessment the first answer counts.",
-                    record.turn
+                    turn_index
                 ),
                 continue_to: Some(format!("/resume/{}", token.run)),
             });

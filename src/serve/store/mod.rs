@@ -16,7 +16,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Row as _, SqlSafeStr as _};
+use sqlx::SqlSafeStr as _;
 
 /// The migrations, compiled in (one dialect for both backends).
 const MIGRATIONS: &[(i64, &str, &str)] = &[(
@@ -25,25 +25,33 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
     include_str!("../../../migrations/0001_results.sql"),
 )];
 
-/// An open results store.
+/// The connection pools of whichever backend is open.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub enum Pools {
     Sqlite { write: SqlitePool, read: SqlitePool },
     Postgres(PgPool),
+}
+
+/// An open results store: its pools and the writer task the turn path's writes go through
+/// (group commit, [`writer`]).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pools: Pools,
+    writer: writer::Writer,
 }
 
 /// Runs the same code on the writer (or reader) pool of whichever backend is open.
 macro_rules! on {
     ($store:expr, write $pool:ident => $body:expr) => {
-        match $store {
-            Store::Sqlite { write: $pool, .. } => $body,
-            Store::Postgres($pool) => $body,
+        match &$store.pools {
+            Pools::Sqlite { write: $pool, .. } => $body,
+            Pools::Postgres($pool) => $body,
         }
     };
     ($store:expr, read $pool:ident => $body:expr) => {
-        match $store {
-            Store::Sqlite { read: $pool, .. } => $body,
-            Store::Postgres($pool) => $body,
+        match &$store.pools {
+            Pools::Sqlite { read: $pool, .. } => $body,
+            Pools::Postgres($pool) => $body,
         }
     };
 }
@@ -98,26 +106,44 @@ macro_rules! finish_in {
             .bind($run_id)
             .execute(&mut *$tx)
             .await?;
-        for (i, rule) in finish.rules.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO run_rules (run_id, rule, title, worth, earned, passed, critical, feedback) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind($run_id)
-            .bind(i64::try_from(i).unwrap_or(i64::MAX))
-            .bind(rule.title.as_str())
-            .bind(rule.worth)
-            .bind(rule.earned)
-            .bind(rule.passed)
-            .bind(rule.critical)
-            .bind(rule.feedback.as_deref())
-            .execute(&mut *$tx)
-            .await?;
+        // One statement for all the rules (in chunks well under either backend's limit on
+        // bound parameters): one round trip instead of one per rule.
+        for (chunk, rules) in finish.rules.chunks(RULES_PER_STATEMENT).enumerate() {
+            let mut sql = String::from(
+                "INSERT INTO run_rules (run_id, rule, title, worth, earned, passed, critical, feedback) VALUES ",
+            );
+            for i in 0..rules.len() {
+                let b = i * 8;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8
+                ));
+            }
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, rule) in rules.iter().enumerate() {
+                insert = insert
+                    .bind($run_id)
+                    .bind(i64::try_from(chunk * RULES_PER_STATEMENT + i).unwrap_or(i64::MAX))
+                    .bind(rule.title.as_str())
+                    .bind(rule.worth)
+                    .bind(rule.earned)
+                    .bind(rule.passed)
+                    .bind(rule.critical)
+                    .bind(rule.feedback.as_deref());
+            }
+            insert.execute(&mut *$tx).await?;
         }
     }};
 }
 
 mod read;
+mod writer;
+
+/// Rules written by one statement at most (8 parameters each).
+const RULES_PER_STATEMENT: usize = 100;
 
 /// Records a turn unless a live one is there (the unique index): 1 row affected, or 0.
 const INSERT_TURN: &str = "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, \
@@ -366,7 +392,7 @@ impl Store {
     /// # Errors
     /// When the database cannot be opened or reached, or a migration fails.
     pub async fn open(url: Option<&str>, dir: &Path) -> Result<Store, StoreError> {
-        let store = match url {
+        let pools = match url {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 let options = PgConnectOptions::from_str(url).map_err(|e| {
                     StoreError(format!(
@@ -382,7 +408,7 @@ impl Store {
                     .map_err(|e| {
                         StoreError(format!("cannot reach the database {}: {e}", redact(url)))
                     })?;
-                Store::Postgres(pool)
+                Pools::Postgres(pool)
             }
             Some(url) => {
                 let path = url
@@ -393,11 +419,15 @@ impl Store {
             }
             None => Self::open_sqlite(&dir.join("rapport.sqlite")).await?,
         };
+        let store = Store {
+            writer: writer::Writer::spawn(pools.clone()),
+            pools,
+        };
         store.migrate().await?;
         Ok(store)
     }
 
-    async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
+    async fn open_sqlite(path: &Path) -> Result<Pools, StoreError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -425,7 +455,7 @@ impl Store {
                 path.display()
             ))
         })?;
-        Ok(Store::Sqlite { write, read })
+        Ok(Pools::Sqlite { write, read })
     }
 
     /// Applies the migrations not applied yet.
@@ -450,9 +480,9 @@ impl Store {
     /// Which backend this is, for logs: `sqlite` or `postgres`.
     #[must_use]
     pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Sqlite { .. } => "sqlite",
-            Store::Postgres(_) => "postgres",
+        match self.pools {
+            Pools::Sqlite { .. } => "sqlite",
+            Pools::Postgres(_) => "postgres",
         }
     }
 
@@ -467,39 +497,29 @@ impl Store {
 
     /// Closes the pools (after the server has drained).
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite { write, read } => {
+        match &self.pools {
+            Pools::Sqlite { write, read } => {
                 read.close().await;
                 write.close().await;
             }
-            Store::Postgres(pool) => pool.close().await,
+            Pools::Postgres(pool) => pool.close().await,
         }
     }
 
-    /// Records a new run.
+    /// Records a new run (through the writer task), committed when this returns.
     ///
     /// # Errors
     /// On a database failure.
-    pub async fn create_run(&self, run: &NewRun) -> Result<(), StoreError> {
-        on!(self, write pool => {
-            sqlx::query(
-                "INSERT INTO runs (id, learner, scenario, source_hash, mode, started_at, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, 'in_progress')",
-            )
-            .bind(&run.id)
-            .bind(&run.learner)
-            .bind(&run.scenario)
-            .bind(&run.source_hash)
-            .bind(&run.mode)
-            .bind(run.started_at)
-            .execute(pool)
-            .await?;
-        });
-        Ok(())
+    pub async fn create_run(&self, run: NewRun) -> Result<(), StoreError> {
+        self.writer
+            .submit(writer::Op::Create(run))
+            .await
+            .map(|_| ())
     }
 
     /// Records a turn (and, when it ended the run, how it finished) in one transaction,
-    /// before the answer goes out. A turn already recorded with the same answer changes
+    /// before the answer goes out (through the writer task, which commits the turns queued
+    /// meanwhile in the same transaction). A turn already recorded with the same answer changes
     /// nothing; with another answer it is a conflict, unless `replace` (practice mode),
     /// where the recorded turn and every later one are marked undone first.
     ///
@@ -507,102 +527,17 @@ impl Store {
     /// On a database failure.
     pub async fn record_turn(
         &self,
-        turn: &TurnRecord,
-        finish: Option<&Finish>,
+        turn: TurnRecord,
+        finish: Option<Finish>,
         replace: bool,
     ) -> Result<Recorded, StoreError> {
-        on!(self, write pool => {
-            if finish.is_none() {
-                // The common case, one statement in autocommit (atomic on its own): a single
-                // round trip to the database. A conflict falls through to the transaction.
-                let inserted = sqlx::query(INSERT_TURN)
-                    .bind(&turn.run_id)
-                    .bind(turn.turn)
-                    .bind(&turn.scene)
-                    .bind(turn.number)
-                    .bind(&turn.text)
-                    .bind(&turn.tags)
-                    .bind(&turn.emotions)
-                    .bind(&turn.mode)
-                    .bind(&turn.source_hash)
-                    .bind(turn.at)
-                    .bind(&turn.offered)
-                    .execute(pool)
-                    .await?
-                    .rows_affected();
-                if inserted == 1 {
-                    return Ok(Recorded::New);
-                }
-            }
-            let mut tx = pool.begin().await?;
-            let insert = sqlx::query(INSERT_TURN);
-            let inserted = insert
-                .bind(&turn.run_id)
-                .bind(turn.turn)
-                .bind(&turn.scene)
-                .bind(turn.number)
-                .bind(&turn.text)
-                .bind(&turn.tags)
-                .bind(&turn.emotions)
-                .bind(&turn.mode)
-                .bind(&turn.source_hash)
-                .bind(turn.at)
-                .bind(&turn.offered)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if inserted == 0 {
-                let existing = sqlx::query(
-                    "SELECT choice_number, choice_text FROM turns \
-                     WHERE run_id = $1 AND turn = $2 AND undone = FALSE",
-                )
-                .bind(&turn.run_id)
-                .bind(turn.turn)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(existing) = existing else {
-                    return Err(StoreError(format!(
-                        "turn {} of run {} could not be recorded (a concurrent answer); try again",
-                        turn.turn, turn.run_id
-                    )));
-                };
-                let number: i64 = existing.try_get("choice_number")?;
-                let text: String = existing.try_get("choice_text")?;
-                if number == turn.number && text == turn.text {
-                    tx.rollback().await?;
-                    return Ok(Recorded::Same);
-                }
-                if !replace {
-                    tx.rollback().await?;
-                    return Ok(Recorded::Conflict { number, text });
-                }
-                undo_in!(tx, &turn.run_id, turn.turn);
-                sqlx::query(
-                    "INSERT INTO turns (run_id, turn, attempt, scene, choice_number, choice_text, \
-                     tags, emotions, mode, source_hash, undone, recorded_at, offered) \
-                     SELECT $1, $2, (SELECT COUNT(*) FROM turns WHERE run_id = $1 AND turn = $2), \
-                     $3, $4, $5, $6, $7, $8, $9, FALSE, $10, $11",
-                )
-                .bind(&turn.run_id)
-                .bind(turn.turn)
-                .bind(&turn.scene)
-                .bind(turn.number)
-                .bind(&turn.text)
-                .bind(&turn.tags)
-                .bind(&turn.emotions)
-                .bind(&turn.mode)
-                .bind(&turn.source_hash)
-                .bind(turn.at)
-                .bind(&turn.offered)
-                .execute(&mut *tx)
-                .await?;
-            }
-            if let Some(finish) = finish {
-                finish_in!(tx, &turn.run_id, finish);
-            }
-            tx.commit().await?;
-            Ok(Recorded::New)
-        })
+        self.writer
+            .submit(writer::Op::Turn {
+                turn,
+                finish,
+                replace,
+            })
+            .await
     }
 
     /// Records how a run finished (a run that ends before its first choice).

@@ -4,7 +4,7 @@
 use sqlx::Row as _;
 
 use super::{
-    run_row, ExportRow, ExportTurn, RuleStats, RunRow, ScenarioStats, Store, StoreError,
+    run_row, ExportRow, ExportTurn, Pools, RuleStats, RunRow, ScenarioStats, Store, StoreError,
     StoredPick, RUN_COLUMNS,
 };
 
@@ -253,8 +253,8 @@ impl Store {
     /// On a database failure.
     pub async fn schema(&self) -> Result<Vec<(String, String, bool)>, StoreError> {
         let mut out = Vec::new();
-        match self {
-            Store::Sqlite { read, .. } => {
+        match &self.pools {
+            Pools::Sqlite { read, .. } => {
                 for table in ["runs", "turns", "run_rules"] {
                     let sql = format!("PRAGMA table_info({table})");
                     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -268,7 +268,7 @@ impl Store {
                     }
                 }
             }
-            Store::Postgres(pool) => {
+            Pools::Postgres(pool) => {
                 let rows = sqlx::query(
                     "SELECT table_name::TEXT AS t, column_name::TEXT AS c, is_nullable::TEXT AS n \
                      FROM information_schema.columns \
