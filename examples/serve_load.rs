@@ -119,7 +119,8 @@ impl Conn {
         Ok(Reply {
             status,
             location,
-            body: String::from_utf8_lossy(&body).into_owned(),
+            body: String::from_utf8(body)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         })
     }
 }

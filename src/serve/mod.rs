@@ -205,27 +205,33 @@ async fn limit(in_flight: Arc<tokio::sync::Semaphore>, req: Request, next: Next)
 /// carries run tokens), status, duration.
 async fn log(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().to_string();
-    let path = req.uri().path().to_string();
+    let method = req.method().clone();
+    // The path, never the query: a `Uri` is shared, not copied.
+    let uri = req.uri().clone();
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+        .map(|c| c.0.ip());
     let response = next.run(req).await;
     let micros = started.elapsed().as_micros();
     let status = response.status().as_u16();
     let (y, mo, d, h, mi, s) = pages::civil(state::now());
-    let time = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+    let path = uri.path();
     let line = if app.log_json {
+        let time = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+        let client = peer.map(|p| p.to_string()).unwrap_or_default();
         serde_json::json!({
-            "time": time, "client": peer, "method": method, "path": path,
+            "time": time, "client": client, "method": method.as_str(), "path": path,
             "status": status, "micros": micros,
         })
         .to_string()
     } else {
+        let client: &dyn std::fmt::Display = match &peer {
+            Some(p) => p,
+            None => &"",
+        };
         format!(
-            "{time} {peer} {method} {path} {status} {}.{:03}ms",
+            "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z {client} {method} {path} {status} {}.{:03}ms",
             micros / 1000,
             micros % 1000
         )

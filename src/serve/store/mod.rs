@@ -436,6 +436,9 @@ impl Store {
             // loss can lose the last commits (docs/serve.md).
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
+            // Statement journals (a statement that might need undoing inside a batch) and
+            // temporary tables in memory, not in temporary files.
+            .pragma("temp_store", "memory")
             .foreign_keys(true);
         let open = |max| {
             SqlitePoolOptions::new()

@@ -188,6 +188,13 @@ impl Server {
         let _ = child.kill();
         panic!("the server did not stop within 5 s of SIGTERM");
     }
+
+    /// Kills the server with SIGKILL (no drain, no clean-up) and waits until it is gone.
+    pub fn kill_hard(&mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        let _ = child.wait();
+    }
 }
 
 impl Drop for Server {

@@ -149,6 +149,36 @@ fn sigterm_stops_the_server_cleanly_and_every_acknowledged_turn_is_stored() {
 }
 
 #[test]
+fn every_acknowledged_turn_survives_kill_9() {
+    let (_temp, dir) = course();
+    let mut server = Server::start(&dir, &[]);
+    let mut ats = Vec::new();
+    for i in 0..8 {
+        let learner = format!("Kill{i}");
+        ats.push(server.play(
+            server.start_run("delayed_order", &learner, "assessment"),
+            &[1, 1],
+        ));
+    }
+    server.kill_hard();
+    let server = Server::start(&dir, &[]);
+    for at in &ats {
+        let text = server.get(at).text();
+        assert!(text.contains("Turn 3"), "{text}");
+    }
+    let csv = server.get_with(
+        "/manage/export.csv",
+        &[("Authorization", &format!("Bearer {}", super::MANAGER))],
+    );
+    assert_eq!(
+        csv.body.lines().filter(|l| l.contains(",Kill")).count(),
+        16,
+        "{}",
+        csv.body
+    );
+}
+
+#[test]
 fn the_request_log_has_one_line_per_request_without_tokens() {
     let (_temp, dir) = course();
     let dir_text = dir.to_string_lossy().into_owned();
