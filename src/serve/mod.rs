@@ -219,7 +219,7 @@ async fn log(State(app): State<AppState>, req: Request, next: Next) -> Response 
     let path = uri.path();
     let line = if app.log_json {
         let time = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
-        let client = peer.map(|p| p.to_string()).unwrap_or_default();
+        let client = peer.map(|ip| ip.to_string()).unwrap_or_default();
         serde_json::json!({
             "time": time, "client": client, "method": method.as_str(), "path": path,
             "status": status, "micros": micros,
@@ -227,7 +227,7 @@ async fn log(State(app): State<AppState>, req: Request, next: Next) -> Response 
         .to_string()
     } else {
         let client: &dyn std::fmt::Display = match &peer {
-            Some(p) => p,
+            Some(ip) => ip,
             None => &"",
         };
         format!(

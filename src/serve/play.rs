@@ -402,8 +402,7 @@ async fn choose(
         Recorded::Conflict { text, .. } => {
             return Err(Error::Conflict {
                 message: format!(
-                    "Turn {} of this assessment was already answered (\"{text}\"). In an assessment the first answer counts.",
-                    turn_index
+                    "Turn {turn_index} of this assessment was already answered (\"{text}\"). In an assessment the first answer counts."
                 ),
                 continue_to: Some(format!("/resume/{}", token.run)),
             });

@@ -17,8 +17,9 @@ pub const QUEUE: usize = 4096;
 /// Operations committed together at most.
 pub const MAX_BATCH: usize = 256;
 
-/// A write of the turn path.
+/// A write of the turn path (a turn is the common case: not boxed).
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Op {
     Create(NewRun),
     Turn {
