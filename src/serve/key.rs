@@ -96,15 +96,24 @@ impl Keys {
     /// else `file`, generated when missing.
     ///
     /// # Errors
-    /// A secret that is too short, or a key file that cannot be read, parsed or written.
+    /// An empty secret, or a key file that cannot be read, parsed or written (a short secret
+    /// is served with a warning).
     pub fn load(secret: Option<&str>, previous: Option<&str>, file: &Path) -> Result<Keys, String> {
         if let Some(secret) = secret {
-            if secret.len() < MIN_SECRET_BYTES {
+            if secret.is_empty() {
                 return Err(format!(
-                    "RAPPORT_SECRET is {} bytes long; use at least {MIN_SECRET_BYTES} random bytes \
-                     (for example `openssl rand -hex 32`)",
-                    secret.len()
+                    "RAPPORT_SECRET is empty; unset it to use a generated key file, or set it to \
+                     at least {MIN_SECRET_BYTES} random bytes"
                 ));
+            }
+            if secret.len() < MIN_SECRET_BYTES {
+                // The operator chose the secret (several instances share it): served, with a
+                // word of warning, as product.md §7 lets the environment set it.
+                eprintln!(
+                    "warning: RAPPORT_SECRET is {} bytes long; use at least {MIN_SECRET_BYTES} \
+                     random bytes (for example `openssl rand -hex 32`)",
+                    secret.len()
+                );
             }
             let previous = previous
                 .unwrap_or("")

@@ -96,11 +96,20 @@ fn manager_token(file: Option<&Path>) -> Result<Option<String>, StartError> {
         None
     };
     match token {
-        Some(t) if t.len() < MIN_MANAGER_TOKEN => Err(StartError(format!(
-            "the manager token is {} characters long; use at least {MIN_MANAGER_TOKEN} (for example `openssl rand -hex 24`)",
-            t.len()
-        ))),
-        t => Ok(t),
+        Some(t) if t.is_empty() => Err(StartError(
+            "the manager token is empty; set RAPPORT_MANAGER_TOKEN (for example to the output of `openssl rand -hex 24`), or leave it unset to turn the manager view off".to_string(),
+        )),
+        Some(t) => {
+            // The operator chose the token: a short one is served, with a word of warning.
+            if t.len() < MIN_MANAGER_TOKEN {
+                eprintln!(
+                    "warning: the manager token is {} characters long; use at least {MIN_MANAGER_TOKEN} (for example `openssl rand -hex 24`)",
+                    t.len()
+                );
+            }
+            Ok(Some(t))
+        }
+        None => Ok(None),
     }
 }
 

@@ -64,19 +64,33 @@ fn start_up_errors_are_clear_and_exit_2() {
     );
     assert!(!err.contains("secret"), "{err}");
 
-    let (code, err) = start_error(&dir_text, &[], &[("RAPPORT_SECRET", "short")]);
+    // A short secret or manager token is the operator's choice: a warning, not a refusal
+    // (the server then stops only because its port is taken).
+    let (code, err) = start_error(
+        &dir_text,
+        &["--addr", &port],
+        &[
+            ("RAPPORT_SECRET", "short"),
+            ("RAPPORT_MANAGER_TOKEN", "abc"),
+        ],
+    );
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("bad signing key: RAPPORT_SECRET is 5 bytes long"),
+        err.contains("warning: RAPPORT_SECRET is 5 bytes long"),
         "{err}"
     );
+    assert!(
+        err.contains("warning: the manager token is 3 characters long"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("cannot listen on {port}")), "{err}");
+    let (code, err) = start_error(&dir_text, &[], &[("RAPPORT_SECRET", "")]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("RAPPORT_SECRET is empty"), "{err}");
 
-    let (code, err) = start_error(&dir_text, &[], &[("RAPPORT_MANAGER_TOKEN", "abc")]);
+    let (code, err) = start_error(&dir_text, &[], &[("RAPPORT_MANAGER_TOKEN", "")]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(
-        err.contains("the manager token is 3 characters long"),
-        "{err}"
-    );
+    assert!(err.contains("the manager token is empty"), "{err}");
 
     let (code, err) = start_error("/no/such/folder", &[], &[]);
     assert_eq!(code, Some(2), "{err}");
