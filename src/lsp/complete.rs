@@ -216,23 +216,7 @@ fn condition(index: &Index, out: &mut Vec<CompletionItem>) {
 }
 
 fn statement_start(index: &Index, block: Block, out: &mut Vec<CompletionItem>) {
-    let top: &[&str] = &[
-        "scenario",
-        "brief",
-        "objective",
-        "meta",
-        "include",
-        "customer",
-        "agent",
-        "character",
-        "emotion",
-        "flag",
-        "start",
-        "scene",
-        "when",
-        "ending",
-        "rubric",
-    ];
+    let top = crate::syntax::TOP_LEVEL_WORDS;
     match block {
         Block::Top => keywords(top, out),
         Block::Scene | Block::Trigger => {

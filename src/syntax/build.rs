@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 
 use super::pairs::Inner;
 use super::statement::{Statement, StatementKind};
-use super::{Rule, STATEMENT_WORDS};
+use super::{statement_words, Rule};
 use crate::ast::{
     CmpOp, Cond, EffectOp, Expr, Int, Name, Operand, Outcome, Pred, Quote, Role, Str, TextPart,
     Transition,
@@ -230,7 +230,7 @@ impl<'d> Builder<'d> {
             Rule::unknown_statement => {
                 let word = inner.next()?;
                 let text = word.as_str().to_string();
-                let help = did_you_mean(&text, STATEMENT_WORDS.iter().copied()).or_else(|| {
+                let help = did_you_mean(&text, statement_words()).or_else(|| {
                     Some(
                         "a line is a statement such as `choice \"…\"`, `Jake: \"…\"` or \
                          `trust +1`"

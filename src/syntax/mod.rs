@@ -98,8 +98,8 @@ pub const KEYWORDS: &[&str] = &[
     "at",
 ];
 
-/// Words that may start a statement (for "did you mean" on an unknown statement).
-pub const STATEMENT_WORDS: &[&str] = &[
+/// Words that start a top-level statement (also offered by the language server's completion).
+pub const TOP_LEVEL_WORDS: &[&str] = &[
     "scenario",
     "brief",
     "objective",
@@ -115,6 +115,10 @@ pub const STATEMENT_WORDS: &[&str] = &[
     "when",
     "ending",
     "rubric",
+];
+
+/// Words that start a statement inside a rubric, scene, choice or trigger.
+pub const INNER_WORDS: &[&str] = &[
     "pass",
     "criterion",
     "rule",
@@ -135,6 +139,11 @@ pub const STATEMENT_WORDS: &[&str] = &[
     "stay",
     "if",
 ];
+
+/// Words that may start a statement (for "did you mean" on an unknown statement).
+pub fn statement_words() -> impl Iterator<Item = &'static str> {
+    TOP_LEVEL_WORDS.iter().chain(INNER_WORDS).copied()
+}
 
 #[must_use]
 pub fn is_keyword(word: &str) -> bool {
